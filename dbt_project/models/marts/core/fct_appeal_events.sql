@@ -1,0 +1,36 @@
+-- One row per appeal event from every channel, in one vocabulary; no personal data.
+with
+
+events as (
+
+    select * from {{ ref('int_appeal_events') }}
+
+),
+
+final as (
+
+    select
+        source || '/' || appeal_id as appeal_key,
+        source,
+        appeal_id,
+        event_id,
+        event_type,
+        event_order::integer as event_order,
+        occurred_at,
+        {{ local_date('occurred_at') }} as occurred_date,
+        channel,
+        legal_regime,
+        agency_code,
+        agency_name,
+        municipality_oktmo,
+        due_at,
+        result,
+        rating,
+        derived_from,
+        batch_id,
+        loaded_at
+    from events
+
+)
+
+select * from final

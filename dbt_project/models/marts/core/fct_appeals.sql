@@ -1,0 +1,126 @@
+-- One row per appeal: category, body, deadlines, answers, ratings as of the build; no personal data.
+with
+
+folded as (
+
+    select * from {{ ref('int_appeals__folded') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('int_appeal_categories') }}
+
+),
+
+deadlines as (
+
+    select * from {{ ref('int_appeal_deadlines') }}
+
+),
+
+category_dim as (
+
+    select category_code, sector_code from {{ ref('categories') }}
+
+),
+
+agencies as (
+
+    select * from {{ ref('agencies') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_working_calendar') }}
+
+),
+
+joined as (
+
+    select
+        f.*,
+        c.category_code,
+        c.category_resolution,
+        cd.sector_code,
+        d.due_at,
+        d.due_at_origin,
+        d.answer_rule_id,
+        d.first_reaction_due_at,
+        coalesce(by_code.agency_code, by_name.agency_code,
+            'unlisted:' || left(md5(lower(f.agency_name)), 12)) as resolved_agency_code,
+        coalesce(by_code.agency_name, by_name.agency_name, f.agency_name) as resolved_agency_name,
+        least(f.first_interim_at, f.first_answer_at) as first_reaction_at,
+        rec.working_days_before + rec.is_working_day::int as received_working_days_through,
+        ans.working_days_before + ans.is_working_day::int as answered_working_days_through
+    from folded as f
+    inner join categories as c using (source, appeal_id)
+    inner join category_dim as cd using (category_code)
+    inner join deadlines as d using (source, appeal_id)
+    left join agencies as by_code on by_code.agency_code = f.agency_code
+    left join agencies as by_name on lower(by_name.agency_name) = lower(f.agency_name)
+    left join calendar as rec on rec.calendar_date = {{ local_date('f.received_at') }}
+    left join calendar as ans on ans.calendar_date = {{ local_date('f.first_answer_at') }}
+
+),
+
+final as (
+
+    select
+        source || '/' || appeal_id as appeal_key,
+        source,
+        appeal_id,
+        channel,
+        legal_regime,
+        sector_code,
+        category_code,
+        category_resolution,
+        theme,
+        case when agency_name is not null then resolved_agency_code end as agency_code,
+        resolved_agency_name as agency_name,
+        municipality_oktmo,
+        received_at,
+        date_trunc('month', {{ local_date('received_at') }})::date as received_month,
+        registered_at,
+        first_reaction_at,
+        first_interim_at,
+        first_answer_at,
+        last_answer_at,
+        closed_at,
+        rejected_at,
+        due_at,
+        due_at_origin,
+        answer_rule_id,
+        first_reaction_due_at,
+        case
+            when rejected_at is not null then 'rejected'
+            when is_answered then 'answered'
+            when closed_at is not null then 'closed'
+            else 'open'
+        end as status,
+        rejected_at is not null as is_rejected,
+        is_answered,
+        rejected_at is null and not is_answered and closed_at is null as is_open,
+        first_answer_at <= due_at as is_answered_on_time,
+        coalesce(rejected_at is null and (
+            first_answer_at > due_at
+            or (not is_answered and closed_at is null and {{ as_of() }} > due_at)
+        ), false) as is_overdue,
+        round((extract(epoch from first_answer_at - received_at) / 3600)::numeric, 2) as answer_hours,
+        answered_working_days_through - received_working_days_through as answer_working_days,
+        redirect_count::integer as redirect_count,
+        extension_count::integer as extension_count,
+        return_count::integer as return_count,
+        result,
+        rating,
+        rating >= 4 as is_satisfied,
+        author_key,
+        address_key,
+        event_count::integer as event_count,
+        last_batch_id
+    from joined
+
+)
+
+select * from final

@@ -1,0 +1,44 @@
+"""The dbt project as Dagster assets; dbt tests become asset checks."""
+
+import json
+from datetime import datetime, timezone
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.defs.transform.project import dbt_project
+from orchestration.resources import WarehouseResource, environment
+
+
+class DbtBuildConfig(dg.Config):
+    """How to build: as of which moment (ISO 8601, default now) and whether to rebuild from scratch."""
+
+    as_of: str | None = None
+    full_refresh: bool = False
+
+
+def build_vars(conn, as_of: str | None) -> dict:
+    """Fix the moment and the last visible load batch once, so every model sees the same data."""
+    moment = datetime.fromisoformat(as_of) if as_of else datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        raise ValueError(f"as_of needs a time zone offset: {as_of}")
+    hwm = conn.execute(
+        "select coalesce(max(batch_id), 0) from raw.load_batches where finished_at <= %s", (moment,)
+    ).fetchone()[0]
+    return {"as_of": moment.isoformat(), "batch_hwm": int(hwm)}
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+def tsur_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
+                    config: DbtBuildConfig):
+    """Staging, intermediate and mart models of the warehouse, with their data and unit tests."""
+    wh = warehouse.get()
+    with wh.connect() as conn:
+        variables = build_vars(conn, config.as_of)
+    context.log.info(f"dbt build as of {variables['as_of']}, load batches up to {variables['batch_hwm']}")
+    args = ["build", "--vars", json.dumps(variables)]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    with environment(wh.dbt_env()):
+        invocation = dbt.cli(args, context=context)
+    yield from invocation.stream()

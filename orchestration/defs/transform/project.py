@@ -1,0 +1,43 @@
+"""The dbt project as Dagster sees it, and how its manifest is kept current."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource, DbtProject
+
+from orchestration.config import DBT_PROJECT_DIR
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+_SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+
+
+def dbt_executable() -> str:
+    """dbt from this interpreter's environment, so an unactivated venv works too."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+
+
+def manifest_is_stale() -> bool:
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    for name in _SOURCES:
+        root = DBT_PROJECT_DIR / name
+        paths = [root] if root.is_file() else root.rglob("*")
+        if any(p.stat().st_mtime > built for p in paths if p.is_file()):
+            return True
+    return False
+
+
+def ensure_manifest() -> Path:
+    """Parse the dbt project when its manifest is missing or older than its files."""
+    if manifest_is_stale():
+        dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+    return dbt_project.manifest_path

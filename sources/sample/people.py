@@ -1,0 +1,322 @@
+"""Synthetic residents of НАО and what they write: names, phones, e-mails, addresses, appeal texts.
+
+Everything here is invented; it only has to look like real personal data so that the restricted
+layer, pseudonymisation and free-text handling downstream meet realistic input.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from sources.sample.reference import Category, Municipality
+
+MALE_NAMES = ("Александр Алексей Андрей Артём Владимир Дмитрий Евгений Иван Игорь Илья Кирилл Максим "
+              "Михаил Николай Павел Роман Сергей Юрий Василий Виктор Олег Денис Никита Константин Пётр "
+              "Антон Григорий Степан Фёдор Лев Анатолий Геннадий").split()
+FEMALE_NAMES = ("Анна Елена Ольга Наталья Татьяна Ирина Светлана Мария Екатерина Юлия Людмила Галина "
+                "Надежда Валентина Ксения Дарья Анастасия Марина Любовь Вера Алёна Полина Софья Нина "
+                "Тамара Зоя Евгения Оксана Варвара Лидия").split()
+# Male forms; the feminine form is derived. Nenets surnames (Вылка, Пырерка, Сядей …) do not change by gender.
+SURNAMES = ("Ледков Канев Хатанзейский Выучейский Тайбарей Вылка Пырерка Валей Апицын Талеев Безумов "
+            "Чупров Попов Носов Коткин Хабаров Дитятев Ардеев Филиппов Соловьёв Иванов Смирнов Кузнецов "
+            "Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов Волков Алексеев Лебедев Семёнов "
+            "Егоров Павлов Козлов Степанов Николаев Орлов Андреев Макаров Никитин Захаров Зайцев Борисов "
+            "Яковлев Григорьев Романов Сергеев Кузьмин Фролов Дмитриев Королёв Гусев Ильин Максимов "
+            "Поляков Сорокин Виноградов Белов Медведев Антонов Тарасов Жуков Комаров Давыдов Беляев Осипов "
+            "Сидоров Матвеев Титов Марков Крылов Карпов Власов Мельников Денисов Тихонов Казаков Данилов "
+            "Фомин Чернов Ефимов Назаров Калинин Исаев Быков Маслов Лазарев Воронин Климов Голубев "
+            "Прохоров Потапов Трофимов Леонов Ермаков Гончаров Котов Громов Малышев Панов Моисеев Акимов "
+            "Галкин Юдин Нестеров Князев Цветков Савин Рочев Артеев Терентьев Шевченко Бондаренко Черных "
+            "Седых Сядей Лаптандер Окотэтто Вокуев Ханзеров Сумароков Истомин Посадский Логинов").split()
+PATRONYMIC_EXCEPTIONS = {"Илья": ("Ильич", "Ильинична"), "Никита": ("Никитич", "Никитична"),
+                         "Лев": ("Львович", "Львовна"), "Павел": ("Павлович", "Павловна"),
+                         "Пётр": ("Петрович", "Петровна"), "Дмитрий": ("Дмитриевич", "Дмитриевна"),
+                         "Михаил": ("Михайлович", "Михайловна")}
+MOBILE_CODES = tuple("911 921 931 951 952 981 900 902 904 908 912 953 960 964".split())
+MAIL_DOMAINS = ("mail.ru", "yandex.ru", "gmail.com", "bk.ru", "list.ru", "rambler.ru", "inbox.ru")
+_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split()))
+
+# Streets and approximate centre coordinates by settlement name [approximate, for sample data only].
+STREETS = {
+    "Нарьян-Мар": ("ул. Ленина", "ул. Смидовича", "ул. Выучейского", "ул. им. А.П. Пырерки", "ул. Авиаторов",
+                   "ул. Строительная", "ул. Полярная", "ул. Южная", "ул. Оленная", "ул. Рыбников",
+                   "ул. Меньшикова", "ул. Хатанзейского", "ул. Тыко Вылки", "ул. Совхозная", "ул. Заводская",
+                   "ул. Сапрыгина", "ул. Октябрьская", "ул. 60 лет Октября", "ул. Профсоюзная",
+                   "ул. Пионерская", "ул. Победы", "ул. Ненецкая", "ул. Карла Маркса", "ул. Рабочая"),
+    "Искателей": ("ул. Губкина", "ул. Россихина", "ул. Монтажников", "пр-кт Лая-Вожский", "ул. Магистральная",
+                  "ул. Юбилейная", "ул. Нефтяников"),
+}
+VILLAGE_STREETS = ("ул. Центральная", "ул. Школьная", "ул. Набережная", "ул. Северная", "ул. Советская",
+                   "ул. Новая", "ул. Молодёжная", "ул. Полевая", "ул. Лесная")
+CENTRES = {"Нарьян-Мар": (67.638, 53.007), "Искателей": (67.680, 53.151), "Андег": (67.920, 52.980),
+           "Великовисочное": (67.250, 52.010), "Несь": (66.600, 44.680), "Усть-Кара": (69.250, 64.980),
+           "Бугрино": (68.800, 49.300), "Коткино": (67.030, 51.150), "Нельмин-Нос": (67.980, 52.940),
+           "Ома": (66.680, 46.500), "Нижняя Пеша": (66.750, 47.770), "Красное": (67.690, 53.450),
+           "Оксино": (67.620, 52.180), "Амдерма": (69.760, 61.680), "Тельвиска": (67.570, 52.920),
+           "Индига": (67.660, 49.010), "Хорей-Вер": (67.420, 58.050), "Харута": (66.830, 59.550),
+           "Шойна": (67.880, 44.140), "Каратайка": (68.730, 61.450)}
+SETTLEMENT_PREFIX = {"городской округ": "г.", "городское поселение": "п."}
+VILLAGE_PREFIX = {"Амдерма": "п.", "Красное": "п.", "Каратайка": "п.", "Харута": "п.", "Хорей-Вер": "п.",
+                  "Бугрино": "п.", "Шойна": "п.", "Индига": "п.", "Нельмин-Нос": "п.", "Усть-Кара": "п.",
+                  "Андег": "д."}
+
+
+def female_surname(surname: str) -> str:
+    if surname.endswith(("ов", "ев", "ёв", "ин", "ын")):
+        return surname + "а"
+    if surname.endswith(("ский", "цкий", "ской")):
+        return surname[:-2] + "ая"
+    return surname  # Вылка, Сядей, Черных, Шевченко: the same for women
+
+
+def patronymic(father: str, female: bool) -> str:
+    if father in PATRONYMIC_EXCEPTIONS:
+        return PATRONYMIC_EXCEPTIONS[father][female]
+    if father.endswith("ий"):
+        stem, male, fem = father[:-2], "ьевич", "ьевна"
+    elif father.endswith(("й", "ь")):  # Сергей → Сергеевич, Игорь → Игоревич
+        stem, male, fem = father[:-1], "евич", "евна"
+    else:
+        stem, male, fem = father, "ович", "овна"
+    return stem + (fem if female else male)
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: int
+    surname: str
+    first_name: str
+    patronymic: str
+    female: bool
+    phone_digits: str | None  # ten digits after +7; None: the person never gives a phone
+    email: str | None
+    esia_digits: str
+    network: str  # the social network the person posts in: VK, OK or Telegram
+    network_digits: str
+    oktmo: str
+    address: str
+    location: tuple[float, float] | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.surname} {self.first_name} {self.patronymic}"
+
+    @property
+    def short_name(self) -> str:
+        return f"{self.surname} {self.first_name[0]}.{self.patronymic[0]}."
+
+    @property
+    def profile_name(self) -> str:
+        return f"{self.first_name} {self.surname}"
+
+
+def translit(text: str) -> str:
+    return "".join(_TRANSLIT.get(ch, ch) for ch in text.lower()).replace("_", "")
+
+
+def format_phone(rng: random.Random, digits: str) -> str:
+    """The same number written the ways people write it, so that normalisation downstream has work to do."""
+    c, a, b, d = digits[:3], digits[3:6], digits[6:8], digits[8:]
+    # The ЕПГУ form "+7 9XX XXX-XX-XX" appears twice: it is the most frequent.
+    return rng.choice((f"+7 {c} {a}-{b}-{d}", f"+7 ({c}) {a}-{b}-{d}", f"8{digits}", f"8-{c}-{a}-{b}-{d}",
+                       f"+7{digits}", f"8 ({c}) {a} {b} {d}", f"+7 {c} {a}-{b}-{d}"))
+
+
+def settlement_name(municipality: Municipality) -> str:
+    name = municipality.settlement
+    prefix = SETTLEMENT_PREFIX.get(municipality.kind) or VILLAGE_PREFIX.get(name, "с.")
+    return f"{prefix} {name}"
+
+
+def street_address(rng: random.Random, municipality: Municipality, with_flat: bool = True) -> str:
+    urban = municipality.kind in SETTLEMENT_PREFIX
+    street = rng.choice(STREETS.get(municipality.settlement, VILLAGE_STREETS))
+    house = rng.randint(1, 60 if urban else 35)
+    address = f"{settlement_name(municipality)}, {street}, д. {house}"
+    if urban and with_flat and rng.random() < 0.75:
+        address += f", кв. {rng.randint(1, 90)}"
+    return address
+
+
+def near(rng: random.Random, municipality: Municipality) -> tuple[float, float] | None:
+    centre = CENTRES.get(municipality.settlement)
+    if centre is None:
+        return None  # a settlement without known coordinates gets no location rather than a wrong one
+    spread = 0.02 if municipality.kind in SETTLEMENT_PREFIX else 0.006
+    return (round(centre[0] + rng.uniform(-spread, spread), 5),
+            round(centre[1] + rng.uniform(-2.2 * spread, 2.2 * spread), 5))
+
+
+def make_person(rng: random.Random, person_id: int, municipality: Municipality) -> Person:
+    female = rng.random() < 0.56  # women write to authorities more often than men
+    first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+    surname = rng.choice(SURNAMES)
+    surname = female_surname(surname) if female else surname
+    digits = rng.choice(MOBILE_CODES) + f"{rng.randrange(10_000_000):07d}"
+    email = None
+    if rng.random() < 0.7:
+        login = rng.choice((f"{translit(first)}.{translit(surname)}",
+                            f"{translit(surname)}{rng.randint(1, 99)}",
+                            f"{translit(first)[0]}{translit(surname)}{rng.randint(1950, 2007)}"))
+        email = f"{login}@{rng.choice(MAIL_DOMAINS)}"
+    network = rng.choices(("VK", "OK", "Telegram"), (60, 15, 25))[0]
+    return Person(person_id, surname, first, patronymic(rng.choice(MALE_NAMES), female), female,
+                  digits if rng.random() < 0.95 else None, email, f"{rng.randrange(10**9, 10**10)}", network,
+                  f"{rng.randrange(10**6, 10**9)}", municipality.oktmo, street_address(rng, municipality),
+                  near(rng, municipality))
+
+
+# What people write, by category; a category missing here gets a sentence made from its name.
+PROBLEMS = {
+    "health.clinics": ("Невозможно записаться к терапевту, телефон регистратуры не отвечает",
+                       "В поликлинике очереди, приём задерживают больше чем на час"),
+    "health.care": ("Прошу разобраться с качеством лечения моей матери",
+                    "Отказали в направлении к кардиологу"),
+    "health.ambulance": ("Скорая помощь ехала больше часа", "Диспетчер скорой помощи отказал в выезде"),
+    "health.rural": ("В посёлке нет фельдшера уже третий месяц",
+                     "Выездная бригада врачей не приезжала с весны"),
+    "health.drugs": ("Не выдают льготные лекарства по рецепту", "Нет инсулина по льготному рецепту"),
+    "health.pharmacies": ("В аптеке нет нужных лекарств", "Аптека в посёлке закрыта без объявления"),
+    "education.admission": ("Ребёнка не принимают в первый класс по месту жительства",),
+    "education.kindergarten": ("Нет места в детском саду, очередь не двигается",
+                               "Ребёнку третий год, а путёвку в садик так и не дали"),
+    "education.meals": ("В школьной столовой кормят холодной едой",
+                        "Детей кормят некачественными продуктами"),
+    "education.facilities": ("В спортзале школы протекает крыша", "В классах холодно, окна не закрываются"),
+    "education.school_transport": ("Школьный автобус не приходит по утрам",),
+    "social.pensions": ("Неправильно рассчитали пенсию", "Задерживают выплату пенсии"),
+    "social.benefits": ("Отказали в единовременной выплате на ребёнка", "Не пришло пособие за прошлый месяц"),
+    "social.disability": ("Не могу оформить инвалидность, направление не дают",),
+    "social.services": ("Социальный работник не приходит к пожилому отцу",),
+    "social.north_guarantees": ("Не оплачивают проезд к месту отдыха и обратно",
+                                "Отказали в компенсации северных расходов"),
+    "housing.accidents": ("Прорвало трубу в подвале, вода заливает подъезд",
+                          "Авария на сетях, нет воды и тепла"),
+    "housing.payments": ("В квитанции начислена плата за неоказанные услуги",
+                         "Завышены начисления за отопление"),
+    "housing.water": ("Из крана идёт ржавая вода", "Нет холодной воды третий день"),
+    "housing.heating": ("В квартире холодно, батареи еле тёплые", "Не дали отопление, дома плюс 14"),
+    "housing.sewerage": ("Канализация засорена, стоки во дворе", "Септик не откачивают больше месяца"),
+    "housing.management": ("Управляющая компания не отвечает на заявки",),
+    "housing.common_property": ("В подъезде не горит свет и разбиты окна",
+                                "Течёт крыша над последним этажом"),
+    "housing.capital_repair": ("Капремонт дома перенесли уже второй раз",),
+    "waste.removal": ("Мусор не вывозят неделю, контейнеры переполнены", "Мусоровоз не приезжает по графику"),
+    "waste.dumps": ("За гаражами образовалась стихийная свалка", "На берегу реки свалка мусора"),
+    "waste.container_sites": ("Контейнерная площадка разрушена, нет ограждения",),
+    "roads.maintenance": ("На дороге огромные ямы после зимы", "Дорогу размыло, проехать невозможно"),
+    "roads.safety": ("Нужен пешеходный переход у школы", "Машины гоняют во дворе, нужен лежачий полицейский"),
+    "roads.signs": ("Стёрлась разметка на перекрёстке", "Упал дорожный знак"),
+    "roads.snow": ("Дорогу не чистят от снега, не проехать", "Тротуары в снегу и во льду, нечем посыпать"),
+    "roads.sidewalks": ("Деревянные мостки сгнили, ходить опасно", "Нет тротуара вдоль дороги к школе"),
+    "transport.public": ("Автобус ходит не по расписанию", "Отменили вечерний рейс автобуса"),
+    "transport.air": ("Невозможно купить билет на самолёт в посёлок", "Рейс отменяют уже неделю"),
+    "transport.water": ("Нет рейсов теплохода в село", "Катер не заходит к нам по расписанию"),
+    "transport.winter_roads": ("Зимник до сих пор не открыт", "Зимник в плохом состоянии, машины застревают"),
+    "transport.fares": ("Дорогие билеты, нет льгот для пенсионеров",),
+    "energy.power": ("Постоянно отключают электричество", "Скачки напряжения, сгорела техника"),
+    "energy.gas": ("Нет газа в доме", "Низкое давление газа, плита не горит"),
+    "energy.fuel": ("В посёлок не завезли дизельное топливо", "Нет дров и угля для отопления"),
+    "energy.grid": ("Провода висят низко над дорогой", "Высокий тариф на электроэнергию"),
+    "other.landscaping": ("Во дворе нет детской площадки", "Сломаны лавочки в сквере"),
+    "other.government": ("Не получил ответа из администрации", "Сотрудники администрации грубят"),
+    "other.communications": ("В посёлке нет мобильной связи", "Пропадает интернет по вечерам"),
+}
+THEMES = {  # finer themes behind each sector's «прочие по направлению» bucket, for its later decomposition
+    "health": ("Грубость медицинского персонала", "Запись на диспансеризацию",
+               "Справки и медицинские документы"),
+    "education": ("Кружки и секции", "Конфликт с учителем", "Летний отдых детей"),
+    "social": ("Помощь многодетным семьям", "Путёвки в санаторий", "Социальное такси"),
+    "housing": ("Шум от соседей", "Ремонт подъезда", "Грызуны в подвале", "Не работает домофон"),
+    "waste": ("Раздельный сбор отходов", "Вывоз крупногабаритного мусора", "Тариф на вывоз ТКО"),
+    "roads": ("Освещение улиц", "Ливневая канализация", "Парковки у домов"),
+    "transport": ("Перевозка багажа и грузов", "Доступность для маломобильных",
+                  "Справочная служба перевозчика"),
+    "energy": ("Замена счётчиков электроэнергии", "Отключения без предупреждения", "Подключение к сетям"),
+    "other": ("Бездомные собаки", "Работа МФЦ", "Содержание кладбищ", "Шум от кафе по ночам"),
+}
+OPENERS = ("", "", "Здравствуйте! ", "Добрый день. ", "Прошу помочь. ", "Уважаемые специалисты! ")
+CLOSERS = ("", " Прошу принять меры.", " Прошу разобраться.", " Когда это решат?", " Жду ответа.",
+           " Обращаюсь не первый раз.")
+ANSWERS = {
+    "supported": "Доводы обращения признаны обоснованными, вопрос решён положительно.",
+    "measures_taken": "По вашему обращению приняты меры: работы выполнены, ситуация на контроле.",
+    "explained": "Даны разъяснения по существу вопроса и порядку его решения.",
+    "not_supported": "Доводы обращения не нашли подтверждения, оснований для принятия мер нет.",
+    "answered": "Ответ направлен автору.",
+}
+
+
+def appeal_text(rng: random.Random, category: Category, theme: str | None, person: Person, address: str,
+                repeated: bool, phone: str | None) -> str:
+    if theme:
+        problem = f"{theme}: прошу решить вопрос"
+    else:
+        problem = rng.choice(PROBLEMS.get(category.code, (f"Вопрос: {category.name.lower()}",)))
+    text = rng.choice(OPENERS) + ("Повторно обращаюсь. " if repeated else "") + problem
+    if rng.random() < 0.4:
+        text += f" ({address})"
+    text += "." + rng.choice(CLOSERS)
+    # Some people sign with their name and phone: personal data inside free text, as in real appeals.
+    roll = rng.random()
+    if roll < 0.08 and phone:
+        text += f" {person.short_name}, тел. {phone}"
+    elif roll < 0.13:
+        text += f" Меня зовут {person.first_name} {person.patronymic}."
+    return text
+
+
+def answer_text(rng: random.Random, result: str, category: Category) -> str:
+    return f"{rng.choice(('Уважаемый заявитель!', 'Здравствуйте.', ''))} {ANSWERS[result]} " \
+           f"Тема: {category.name.lower()}.".strip()
+
+VK_GROUPS, OK_GROUPS, TG_CHANNELS = ("48213377", "170022451"), ("53911857",), ("nmar_live", "nao24_chat")
+
+
+def channel_attrs(rng: random.Random, channel: str, category: Category, person: Person,
+                  repeated: bool) -> dict:
+    """What each source adds about an appeal beyond the contract: its own fields, kept in attrs."""
+    if channel == "pos":
+        return {"fast_track": rng.random() < 0.35}
+    if channel == "incident":
+        post = rng.randrange(1000, 999_999)
+        url = {"VK": f"https://vk.com/wall-{rng.choice(VK_GROUPS)}_{post}",
+               "OK": f"https://ok.ru/group/{rng.choice(OK_GROUPS)}/topic/{post}",
+               "Telegram": f"https://t.me/{rng.choice(TG_CHANNELS)}/{post}"}[person.network]
+        kind = "Решаемый" if rng.random() < 0.85 else "Информационный"
+        return {"social_network": person.network, "url": url, "incident_type": kind}
+    if channel == "letter":
+        return {"kind": rng.choices(("Заявление", "Жалоба", "Предложение"), (60, 30, 10))[0],
+                "form": rng.choices(("Почта", "Электронная почта", "Личный прием"), (30, 55, 15))[0],
+                "collective": rng.random() < 0.04, "repeated": repeated}
+    if channel == "portal":
+        return {"service_code": "nm-" + category.code.replace(".", "-").replace("_", "-")}
+    return {"form": "Телефон" if rng.random() < 0.85 else "Личный прием"}
+
+
+def author_object(rng: random.Random, person: Person, channel: str) -> dict:
+    """How one person shows up in each channel: ЕСИА id on ПОС, a profile in social networks, a caller."""
+    phone = format_phone(rng, person.phone_digits) if person.phone_digits else None
+    author: dict = {}
+    if channel == "pos":
+        author = {"id": f"esia-{person.esia_digits}", "name": person.full_name}
+        phone = phone if rng.random() < 0.9 else None
+    elif channel == "incident":
+        prefix = {"VK": "vk", "OK": "ok", "Telegram": "tg"}[person.network]
+        return {"id": f"{prefix}:{person.network_digits}", "name": person.profile_name}
+    elif channel == "portal":
+        author = {"name": person.full_name if rng.random() < 0.6 else person.profile_name}
+        phone = phone if rng.random() < 0.7 else None
+    elif channel == "letter":
+        author = {"name": person.full_name}
+        phone = phone if rng.random() < 0.5 else None
+    else:  # hotline: the operator writes down the caller, the number comes from caller id
+        name = person.full_name if rng.random() < 0.85 else f"{person.first_name} {person.patronymic}"
+        author = {"name": name}
+    if phone:
+        author["phone"] = phone
+    if person.email and (channel != "hotline" or rng.random() < 0.2):
+        author["email"] = person.email
+    return author

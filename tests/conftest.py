@@ -1,0 +1,124 @@
+"""Test fixtures: a real PostgreSQL (embedded by default, TSUR_DATABASE_URL if set), a fresh database per test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from orchestration.config import DBT_PROJECT_DIR
+from orchestration.embedded import EmbeddedPostgres
+
+TEST_PII_KEY = "test-key-not-secret"
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    """Admin URL of the server the tests use: TSUR_DATABASE_URL's server, else a private embedded one."""
+    external = os.environ.get("TSUR_DATABASE_URL")
+    if external:
+        yield external
+        return
+    # Not under pytest's temp folder: pytest keeps it private (0700), and the server may run as another user.
+    home = Path(tempfile.mkdtemp(prefix="tsur-test-"))
+    home.chmod(0o755)
+    server = EmbeddedPostgres(home)
+    server.acquire()
+    yield server.url(database="postgres")
+    server.release()
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def _with_database(url: str, name: str) -> str:
+    params = psycopg.conninfo.conninfo_to_dict(url)
+    params["dbname"] = name
+    return psycopg.conninfo.make_conninfo(**params)
+
+
+@contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards."""
+    name = f"tsur_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    try:
+        yield _as_uri(_with_database(server_url, name))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@contextmanager
+def project_env(database_url: str, folder: Path) -> Iterator[Path]:
+    """Point every part of the project at a database and private folders, then restore the environment."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TSUR_DATABASE_URL", database_url)
+        mp.setenv("TSUR_PII_KEY", TEST_PII_KEY)
+        mp.setenv("TSUR_HOME", str(folder / "home"))
+        mp.setenv("TSUR_LANDING_DIR", str(folder / "landing"))
+        mp.setenv("TSUR_EXPORT_DIR", str(folder / "out"))
+        yield folder
+
+
+def _as_uri(conninfo: str) -> str:
+    p = psycopg.conninfo.conninfo_to_dict(conninfo)
+    host = p.get("host", "")
+    auth = p.get("user", "postgres") + (f":{p['password']}" if p.get("password") else "")
+    if host.startswith("/"):
+        return f"postgresql://{auth}@/{p['dbname']}?host={host}&port={p.get('port', 5432)}"
+    return f"postgresql://{auth}@{host}:{p.get('port', 5432)}/{p['dbname']}"
+
+
+@pytest.fixture
+def database_url(server_url) -> str:
+    with fresh_database(server_url) as url:
+        yield url
+
+
+@pytest.fixture
+def tsur_env(database_url, tmp_path):
+    with project_env(database_url, tmp_path) as folder:
+        yield folder
+
+
+@pytest.fixture
+def warehouse(tsur_env):
+    from orchestration.warehouse import Warehouse
+
+    return Warehouse().start()
+
+
+@pytest.fixture
+def conn(warehouse):
+    with warehouse.connect() as connection:
+        yield connection
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """dbt's manifest, parsed once: DbtProject.prepare_if_dev() does nothing under pytest."""
+    from orchestration.defs.transform.project import ensure_manifest
+
+    return ensure_manifest()
+
+
+def run_dbt(warehouse, *args: str) -> subprocess.CompletedProcess:
+    """Run the dbt CLI against the test database and fail with its output if it fails."""
+    dbt = Path(sys.executable).parent / "dbt"
+    env = {**os.environ, **warehouse.dbt_env()}
+    result = subprocess.run([str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+                             str(DBT_PROJECT_DIR)], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    return result
