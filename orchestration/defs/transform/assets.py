@@ -11,21 +11,23 @@ from orchestration.resources import WarehouseResource, environment
 
 
 class DbtBuildConfig(dg.Config):
-    """How to build: as of which moment (ISO 8601, default now) and whether to rebuild from scratch."""
+    """How to build: as of which moment (ISO 8601, default now), up to which load batch (default: the
+    last committed), into which schemas (suffix for past pictures), and whether to rebuild from scratch."""
 
     as_of: str | None = None
+    batch_hwm: int | None = None
+    schema_suffix: str = ""
     full_refresh: bool = False
 
 
-def build_vars(conn, as_of: str | None) -> dict:
-    """Fix the moment and the last visible load batch once, so every model sees the same data."""
+def build_vars(conn, as_of: str | None, batch_hwm: int | None = None, schema_suffix: str = "") -> dict:
+    """Fix both clocks once per build, so every model sees the same events and the same whole batches."""
     moment = datetime.fromisoformat(as_of) if as_of else datetime.now(timezone.utc)
     if moment.tzinfo is None:
         raise ValueError(f"as_of needs a time zone offset: {as_of}")
-    hwm = conn.execute(
-        "select coalesce(max(batch_id), 0) from raw.load_batches where finished_at <= %s", (moment,)
-    ).fetchone()[0]
-    return {"as_of": moment.isoformat(), "batch_hwm": int(hwm)}
+    if batch_hwm is None:
+        batch_hwm = conn.execute("select coalesce(max(batch_id), 0) from raw.load_batches").fetchone()[0]
+    return {"as_of": moment.isoformat(), "batch_hwm": int(batch_hwm), "schema_suffix": schema_suffix}
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
@@ -34,7 +36,7 @@ def tsur_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     """Staging, intermediate and mart models of the warehouse, with their data and unit tests."""
     wh = warehouse.get()
     with wh.connect() as conn:
-        variables = build_vars(conn, config.as_of)
+        variables = build_vars(conn, config.as_of, config.batch_hwm, config.schema_suffix)
     context.log.info(f"dbt build as of {variables['as_of']}, load batches up to {variables['batch_hwm']}")
     args = ["build", "--vars", json.dumps(variables)]
     if config.full_refresh:

@@ -4,7 +4,7 @@ with
 source as (
 
     select * from {{ source('raw', 'appeal_events') }}
-    where batch_id <= {{ batch_hwm() }}
+    where {{ visible() }}
 
 ),
 
