@@ -1,4 +1,5 @@
--- Each appeal's category in ЦУР terms: the source's own code, a configured mapping, the longest ТОТК prefix, or «прочие вопросы».
+-- Each appeal's category in ЦУР terms: the source's own code, a configured mapping, the category's name,
+-- the longest ТОТК prefix, or «прочие вопросы».
 with
 
 appeals as (
@@ -37,10 +38,12 @@ final as (
     select
         a.source,
         a.appeal_id,
-        coalesce(own.category_code, mapped.category_code, by_totk.category_code, 'other.misc') as category_code,
+        coalesce(own.category_code, mapped.category_code, named.category_code, by_totk.category_code, 'other.misc')
+            as category_code,
         case
             when own.category_code is not null then 'source_code'
             when mapped.category_code is not null then 'category_map'
+            when named.category_code is not null then 'category_name'
             when by_totk.category_code is not null then 'totk_prefix'
             else 'fallback'
         end as category_resolution
@@ -53,6 +56,8 @@ final as (
         order by (m.source_category = a.source_category_code) desc
         limit 1
     ) as mapped on true
+    left join categories as named
+        on {{ normalized_text('named.category_name') }} = {{ normalized_text('a.source_category_name') }}
     left join by_totk
         on by_totk.source = a.source and by_totk.appeal_id = a.appeal_id
 

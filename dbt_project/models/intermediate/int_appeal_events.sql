@@ -14,9 +14,24 @@ canonical as (
 
 ),
 
+snapshots as (
+
+    select
+        source, appeal_id, event_id, event_type, occurred_at, channel, legal_regime,
+        source_category_code, source_category_name, totk_code, theme,
+        null as agency_code, agency_name, municipality_oktmo, null as municipality_name,
+        due_at, result, rating, author_key, address_key, batch_id, loaded_at,
+        line_no as origin_line,
+        'snapshot' as derived_from
+    from {{ ref('int_snapshot_events') }}
+
+),
+
 unioned as (
 
     select * from canonical
+    union all
+    select * from snapshots
 
 ),
 

@@ -1,0 +1,22 @@
+{#- Columns every snapshot staging model shares: lineage, the snapshot moment, and the personal data of
+    the record turned into pseudonyms. The record's own fields differ per system and are spelled out in
+    each staging model. -#}
+{% macro snapshot_rows(channel) -%}
+    select * from {{ source('raw', 'source_rows') }}
+    where channel = '{{ channel }}' and {{ visible(time_column='exported_at') }}
+{%- endmacro %}
+
+{% macro snapshot_common_columns() -%}
+        source,
+        appeal_id,
+        exported_at,
+        (record->>'created_at')::timestamptz as created_at,
+        {{ pseudonym(author_identity("jsonb_build_object('phone', record->>'author_phone', 'email', record->>'author_email', 'id', record->>'author_id', 'name', record->>'author_name')")) }}
+            as author_key,
+        {{ pseudonym(address_identity("record->>'address'")) }} as address_key,
+        record ? 'text' as has_text,
+        flags,
+        batch_id,
+        loaded_at,
+        line_no
+{%- endmacro %}
