@@ -141,6 +141,14 @@ def cmd_ui(args: argparse.Namespace) -> None:
         pass
 
 
+def cmd_bench(args: argparse.Namespace) -> None:
+    from orchestration.bench import run_bench
+
+    result = run_bench(n=args.events)
+    width = max(len(k) for k in result)
+    print("\n".join(f"  {k.ljust(width)}  {v}" for k, v in result.items()))
+
+
 def cmd_calendar(args: argparse.Namespace) -> None:
     from orchestration.calendar import SEED_PATH, write_seed
 
@@ -174,6 +182,9 @@ def parser() -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help="Dagster UI on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
+    bench = sub.add_parser("bench", help="measure the intake path; prints ratios against simpler methods")
+    bench.add_argument("--events", type=int, default=100_000)
+    bench.set_defaults(func=cmd_bench)
     calendar = sub.add_parser("calendar", help="regenerate the production calendar seed")
     calendar.set_defaults(func=cmd_calendar)
     return p
