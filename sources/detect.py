@@ -64,28 +64,31 @@ def _best(rows: list[list], maps: dict[str, HeaderMap]) -> str | None:
     return best
 
 
-def _workbook_rows(path: Path) -> list[list] | None:
+def _workbook_kind(path: Path, maps: dict[str, HeaderMap]) -> tuple[bool, str | None]:
+    """(is a workbook?, the connector whose header comes first); reads no further than the header."""
     import openpyxl
 
     try:
         with open(path, "rb") as fh:
             book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
             try:
-                rows: list[list] = []
                 for sheet in book.worksheets:
                     sheet.reset_dimensions()
                     taken = 0
                     for values in sheet.iter_rows(min_row=1, values_only=True):
-                        if not is_blank(values):
-                            rows.append(list(values))
-                            taken += 1
-                        if taken >= HEADER_SEARCH_ROWS:
+                        if is_blank(values):
+                            continue
+                        kind = _best([list(values)], maps)
+                        taken += 1
+                        if kind or taken >= HEADER_SEARCH_ROWS:
                             break
-                return rows
+                    if kind:
+                        return True, kind
+                return True, None
             finally:
                 book.close()
-    except Exception:  # not a workbook: the connector will say so in detail
-        return None
+    except Exception:  # not a workbook, or a damaged one: the connector will say so in detail
+        return False, None
 
 
 def _text_head(head: bytes) -> str:
@@ -116,10 +119,9 @@ def detect(path: Path, *, source: str | None = None) -> Detection:
     if not head.strip():
         return Detection(hint, "empty", "an empty file")
     if head.startswith(ZIP_MAGIC):
-        rows = _workbook_rows(path)
-        if rows is None:
+        workbook, kind = _workbook_kind(path, _maps(source))
+        if not workbook:
             return Detection(hint, "zip", "a ZIP package that is not an XLSX workbook")
-        kind = _best(rows, _maps(source))
         return Detection(kind or hint, "xlsx", f"workbook headers of {kind}" if kind else
                          "a workbook without the headers of ПОС or ИМ")
     if head.startswith(OLE_MAGIC):

@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from sources.snapshot import FIELDS, REQUIRED
 
 ENV_USER_MAPS = "TSUR_HEADER_MAPS"
 _TRAILING = " \t.,:;*!?"
+MAX_HEADER_LENGTH = 120
 
 
 class HeaderMapError(ValueError):
@@ -28,7 +29,12 @@ class HeaderMapError(ValueError):
 
 def normalise(header: object) -> str:
     """The form headers are compared in: case, spaces, «ё», trailing punctuation and «Рег.номер» do not matter."""
-    text = str(header).replace("\u00a0", " ").replace("ё", "е").replace("Ё", "Е").casefold()
+    return _normalise(str(header))
+
+
+@lru_cache(maxsize=4096)  # header detection compares the same few cells again and again
+def _normalise(text: str) -> str:
+    text = str(text).replace("\u00a0", " ").replace("ё", "е").replace("Ё", "Е").casefold()
     text = re.sub(r"\.\s*", ". ", " ".join(text.split()))
     return text.rstrip(_TRAILING)
 
@@ -46,8 +52,8 @@ class HeaderMap:
         out: dict[int, str] = {}
         taken: set[str] = set()
         for index, header in enumerate(headers):
-            if header is None or str(header).strip() == "":
-                continue
+            if header is None or not isinstance(header, str) or len(header) > MAX_HEADER_LENGTH:
+                continue  # data, not a header: dates, numbers, long texts
             field = self.fields.get(normalise(header))
             if field and field not in taken:
                 out[index] = field

@@ -77,7 +77,7 @@ def write_incident_exports(world: World, landing: Path, rng: random.Random) -> t
     ids = sorted(a.appeal_id for a in appeals)
     text_ids = set(rng.sample(ids, max(1, round(len(ids) * TEXT_DATE_SHARE))))
     moments = month_end_exports(world, time(23, 59))
-    damage = Damage(dict(DAMAGE), len(moments))
+    damage = Damage(rng, DAMAGE, len(moments))
     paths, counts, injected = [], {}, []
     for i, moment in enumerate(moments):
         rows = []
@@ -87,7 +87,7 @@ def write_incident_exports(world: World, landing: Path, rng: random.Random) -> t
                 rows.append(row_of(world, appeal, state))
         rows.sort(key=lambda r: r["ID инцидента"])
         kinds: list = [None] * len(rows)
-        damage.apply(rng, rows, kinds, "ID инцидента", "Дата создания", world.year, len(moments) - i)
+        damage.apply(rng, i, rows, kinds, "ID инцидента", "Дата создания", world.year)
         path = landing / "incident" / f"medialogia-im-{moment:%Y-%m-%dT%H%M}.xlsx"
         _write(path, moment, rows, kinds, text_ids, injected)
         paths.append(path)

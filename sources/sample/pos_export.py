@@ -113,12 +113,12 @@ def write_pos_exports(world: World, landing: Path, rng: random.Random) -> tuple[
     plan = [(m, "xlsx") for m in month_end_exports(world, time(23, 59))]
     plan.append((datetime.combine(datetime(world.year, month, day).date(), at, MSK), "csv"))
     plan.sort()
-    damage = Damage(dict(DAMAGE), len(plan))
+    damage = Damage(rng, DAMAGE, len(plan))
     paths, counts, injected = [], {}, []
     for i, (moment, fmt) in enumerate(plan):
         rows = _rows(world, appeals, moment)
         kinds: list = [None] * len(rows)
-        damage.apply(rng, rows, kinds, "Номер сообщения", "Дата создания", world.year, len(plan) - i)
+        damage.apply(rng, i, rows, kinds, "Номер сообщения", "Дата создания", world.year)
         path = landing / "pos" / f"epgu-pos-export-{moment:%Y-%m-%dT%H%M}.{fmt}"
         if fmt == "csv":
             _write_csv(path, rows, kinds, injected)

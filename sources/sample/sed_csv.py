@@ -74,7 +74,7 @@ def write_sed_csv(world: World, landing: Path, rng: random.Random) -> tuple[list
     date_only = set(rng.sample(ids, max(1, round(len(ids) * DATE_ONLY_SHARE))))
     # The file name carries only the date: the loader reads it as the end of that day.
     moments = month_end_exports(world, time(23, 59, 59))
-    damage = Damage(dict(DAMAGE), len(moments))
+    damage = Damage(rng, DAMAGE, len(moments))
     paths, counts, injected = [], {}, []
     for i, moment in enumerate(moments):
         rows = []
@@ -84,7 +84,7 @@ def write_sed_csv(world: World, landing: Path, rng: random.Random) -> tuple[list
                 rows.append(row_of(world, appeal, state, appeal.appeal_id in date_only))
         rows.sort(key=lambda r: r["Рег. номер"])
         kinds: list = [None] * len(rows)
-        damage.apply(rng, rows, kinds, "Рег. номер", "Дата поступления", world.year, len(moments) - i)
+        damage.apply(rng, i, rows, kinds, "Рег. номер", "Дата поступления", world.year)
         path = landing / "letter" / f"sed-nao-cards-{moment:%Y-%m-%d}.csv"
         _write(path, rows, kinds, injected)
         paths.append(path)

@@ -7,7 +7,7 @@ import io
 import random
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -116,33 +116,31 @@ class InjectedRow:
     kind: str  # the quarantine reason code the loader should give: bad_date, missing_field
 
 
-@dataclass
 class Damage:
-    """Broken extra copies of real rows: every real row stays intact, so nothing valid is lost."""
+    """Broken extra copies of real rows, spread over a writer's files at random: every real row stays intact,
+    so nothing valid is lost."""
 
-    plan: dict[str, int]  # reason code → rows over all files of one writer
-    files: int
-    placed: dict[str, int] = field(default_factory=dict)
+    def __init__(self, rng: random.Random, plan: dict[str, int], files: int):
+        self.by_file: dict[int, list[str]] = {}
+        for kind, total in plan.items():  # the files are drawn once, so the plan does not depend on row counts
+            for _ in range(total):
+                self.by_file.setdefault(rng.randrange(files), []).append(kind)
 
-    def apply(self, rng: random.Random, rows: list[dict], kinds: list[str | None], id_col: str, date_col: str,
-              year: int, remaining_files: int) -> None:
-        """Insert this file's share of damaged copies into `rows` (with their kinds in `kinds`)."""
-        for kind, total in self.plan.items():
-            left = total - self.placed.get(kind, 0)
-            n = left if remaining_files <= 1 else min(left, -(-left // remaining_files))
-            for _ in range(n if rows else 0):
+    def apply(self, rng: random.Random, file_index: int, rows: list[dict], kinds: list[str | None], id_col: str,
+              date_col: str, year: int) -> None:
+        """Insert the damaged copies planned for this file into `rows`, their kinds into `kinds`."""
+        for kind in self.by_file.get(file_index, []) if rows else []:
+            source = rng.randrange(len(rows))
+            while kinds[source] is not None:
                 source = rng.randrange(len(rows))
-                while kinds[source] is not None:
-                    source = rng.randrange(len(rows))
-                copy = dict(rows[source])
-                if kind == "missing_field":
-                    copy[id_col] = None
-                else:
-                    copy[date_col] = rng.choice((f"30.02.{year} 10:00", f"31.09.{year}", "вчера", "00.13.2025"))
-                at = rng.randrange(len(rows) + 1)
-                rows.insert(at, copy)
-                kinds.insert(at, kind)
-                self.placed[kind] = self.placed.get(kind, 0) + 1
+            copy = dict(rows[source])
+            if kind == "missing_field":
+                copy[id_col] = None
+            else:
+                copy[date_col] = rng.choice((f"30.02.{year} 10:00", f"31.09.{year}", "вчера", "00.13.2025"))
+            at = rng.randrange(len(rows) + 1)
+            rows.insert(at, copy)
+            kinds.insert(at, kind)
 
 
 _CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
