@@ -203,6 +203,14 @@ def sniff_encoding(path: Path) -> str:
     return "cp1251" if bad > good else "utf-8"
 
 
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def _decoded(fh, encoding: str, bad_lines: dict[int, str]) -> Iterator[str]:
     if encoding == "utf-16":
         yield from io.TextIOWrapper(fh, encoding="utf-16", newline="")
@@ -212,10 +220,14 @@ def _decoded(fh, encoding: str, bad_lines: dict[int, str]) -> Iterator[str]:
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]
         try:
-            yield raw.decode(codec)
+            text = raw.decode(codec)
         except UnicodeDecodeError as exc:
             bad_lines[number] = f"line {number} is not valid {codec} at byte {exc.start}"
-            yield raw.decode(codec, errors="replace")
+            text = raw.decode(codec, errors="replace")
+        if codec == "cp1251" and not raw.isascii() and _is_utf8(raw):
+            # Windows-1251 decodes any bytes; Cyrillic in Windows-1251 is almost never valid UTF-8.
+            bad_lines[number] = f"line {number} is UTF-8 in a file that is otherwise Windows-1251"
+        yield text
 
 
 def open_csv(path: Path, hmap: HeaderMap) -> Opened:
@@ -268,7 +280,7 @@ def _csv_data(reader, width: int, opened: Opened, bad_lines: dict[int, str], enc
             problem = None
             broken = [bad_lines[n] for n in range(start, last + 1) if n in bad_lines]
             if broken:
-                problem = ("bad_encoding", f"{broken[0]}; the rest of the file reads as {encoding}")
+                problem = ("bad_encoding", f"{broken[0]}; the file reads as {encoding}")
             elif len(values) < width or not is_blank(values[width:]):
                 problem = ("wrong_field_count", f"{len(values)} fields where the header has {width}: "
                                                  "a separator inside an unquoted value, or a broken line")
