@@ -127,3 +127,21 @@ def test_sensor_requests_a_run_only_for_files_never_loaded(tsur_env, native, cap
         old(root / "incident" / "copy.xlsx")
         [same] = evaluate(quiet.cursor).run_requests
         assert same.run_key == request.run_key and same.tags["tsur/new_files"] == "1"
+
+
+def test_assets_load_their_channel_folders_and_their_checks_pass(tsur_env, native, warehouse):
+    from orchestration.defs.ingest.native import native_assets, native_checks
+
+    _, summary = native
+    landing(warehouse.settings.landing_dir, summary)
+    resources = {"warehouse": WarehouseResource()}
+    result = dg.materialize([*native_assets, *native_checks], resources=resources)
+    metadata = {m.asset_key.path[1]: {k: v.value for k, v in m.metadata.items()}
+                for m in result.get_asset_materialization_events() for m in [m.materialization]}
+    assert metadata["pos_exports"]["files"] == 2 and metadata["pos_exports"]["file_quarantines"] == 1
+    assert metadata["sed_letters"]["loaded"] == summary.rows[path_of(summary, PICKED["letter"])] - sum(
+        i.path.name == PICKED["letter"] for i in summary.injected)
+    checks = {e.asset_check_key.name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {f"{name}_batches_reconcile": True for name in ("pos_exports", "incident_exports", "sed_letters")}
+    again = dg.materialize(native_assets, resources=resources)
+    assert [m.materialization.metadata["loaded"].value for m in again.get_asset_materialization_events()] == [0, 0, 0]
