@@ -1,7 +1,6 @@
 """ПОС, ИМ and СЭД exports of the sample world into raw.source_rows on a real PostgreSQL: the rows expected
 from the world itself, quarantine of the broken copies, idempotence, out-of-order exports."""
 
-import json
 import shutil
 from datetime import datetime
 
