@@ -79,22 +79,64 @@ def cmd_build(args: argparse.Namespace) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> None:
-    from sources.events import load_event_file
-    from sources.landing import expand_paths
+    from sources.detect import Unrecognised, ingest_file
+    from sources.headers import HeaderMapError
+    from sources.landing import all_files
 
     try:
-        files = expand_paths([Path(p) for p in args.paths])
+        files = all_files([Path(p) for p in args.paths])
     except FileNotFoundError as exc:
         raise CliError(str(exc)) from None
     if not files:
-        raise CliError("no appeal-event/1 files (*.jsonl, *.ndjson) found in the given paths")
+        raise CliError("no files found in the given paths")
     wh = _warehouse()
-    with wh.connect() as conn:
-        for path in files:
-            report = load_event_file(conn, path.resolve(), force=args.force,
-                                     future_tolerance_hours=wh.settings.future_tolerance_hours,
-                                     default_tz=wh.settings.source_timezone)
-            print(report.line())
+    tz = wh.settings.source_timezone
+    exported_at = _moment(args.exported_at, tz) if args.exported_at else None
+    totals = dict.fromkeys(("read", "loaded", "duplicates", "quarantined", "skipped", "unrecognised"), 0)
+    named_unrecognised = 0
+    with wh.connect(autocommit=True) as conn:  # each file commits in its own transaction
+        for path, named in files:
+            try:
+                found, report = ingest_file(conn, path.resolve(), source=args.source, force=args.force,
+                                            exported_at=exported_at, tz=tz,
+                                            future_tolerance_hours=wh.settings.future_tolerance_hours)
+            except Unrecognised as exc:
+                print(exc)
+                totals["unrecognised"] += 1
+                named_unrecognised += named
+                continue
+            except HeaderMapError as exc:
+                raise CliError(str(exc)) from None
+            print(f"[{found.kind}] {report.line()}")
+            if report.skipped_file:
+                totals["skipped"] += 1
+                continue
+            if report.lines_read == 1 and report.quarantined == 1 and report.loaded == 0:
+                reason = conn.execute("select reason from raw.quarantine where batch_id = %s and line_no is null",
+                                      (report.batch_id,)).fetchone()
+                if reason:
+                    print(f"  the whole file is in quarantine: {reason[0]}")
+            for total, field in (("read", "lines_read"), ("loaded", "loaded"), ("duplicates", "duplicates"),
+                                 ("quarantined", "quarantined")):
+                totals[total] += getattr(report, field)
+    recognised = len(files) - totals["unrecognised"]
+    print(f"{len(files)} files: {recognised} recognised ({totals['skipped']} already loaded, skipped), "
+          f"{totals['unrecognised']} not recognised; rows read {totals['read']}, loaded {totals['loaded']}, "
+          f"duplicates {totals['duplicates']}, quarantined {totals['quarantined']}")
+    if named_unrecognised or not recognised:
+        raise CliError("some files named on the command line were not recognised" if named_unrecognised
+                       else "none of the files was recognised")
+
+
+def _moment(text: str, tz: str):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"--exported-at {text!r} is not an ISO 8601 date-time") from None
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(tz))
 
 
 def cmd_sample(args: argparse.Namespace) -> None:
@@ -166,9 +208,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--full-refresh", action="store_true")
     run.set_defaults(func=cmd_run)
     build.set_defaults(func=cmd_build)
-    ingest = sub.add_parser("ingest", help="load appeal-event/1 files or folders")
+    ingest = sub.add_parser("ingest", help="load files or folders: ПОС/ИМ XLSX, ПОС/СЭД CSV, appeal-event/1 JSONL")
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--force", action="store_true", help="load files seen before too (duplicates are skipped)")
+    ingest.add_argument("--source", help="source system code for exports (default: epgu-pos, medialogia-im, "
+                                         "sed-nao); events carry their own")
+    ingest.add_argument("--exported-at", help="the export moment of the files (ISO 8601); default: from the "
+                                              "file name, the workbook, or the file time")
     ingest.set_defaults(func=cmd_ingest)
     sample = sub.add_parser("sample", help="write the deterministic sample year")
     sample.add_argument("--out")

@@ -27,6 +27,7 @@ class Settings:
     database_url: str | None  # None: the embedded server
     future_tolerance_hours: float
     source_timezone: str
+    landing_settle_seconds: float = 10.0  # a landing file younger than this may still be being copied
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -37,6 +38,7 @@ class Settings:
             database_url=os.environ.get("TSUR_DATABASE_URL") or None,
             future_tolerance_hours=float(os.environ.get("TSUR_FUTURE_TOLERANCE_HOURS", "24")),
             source_timezone=os.environ.get("TSUR_SOURCE_TZ", "Europe/Moscow"),
+            landing_settle_seconds=float(os.environ.get("TSUR_LANDING_SETTLE_SECONDS", "10")),
         )
 
     @property

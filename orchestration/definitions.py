@@ -7,6 +7,8 @@ import dagster as dg
 from orchestration.defs.export.assets import sector_monthly_csv
 from orchestration.defs.ingest.assets import raw_appeal_events
 from orchestration.defs.ingest.checks import appeal_event_batches_reconcile
+from orchestration.defs.ingest.native import native_assets, native_checks
+from orchestration.defs.ingest.sensor import landing_files_sensor
 from orchestration.defs.transform.assets import tsur_dbt_assets
 from orchestration.defs.transform.project import dbt_resource
 from orchestration.resources import WarehouseResource
@@ -16,9 +18,10 @@ build = dg.define_asset_job("tsur_build", selection=dg.AssetSelection.assets(tsu
                             description="dbt build: модели, тесты")
 
 defs = dg.Definitions(
-    assets=[raw_appeal_events, tsur_dbt_assets, sector_monthly_csv],
-    asset_checks=[appeal_event_batches_reconcile],
+    assets=[raw_appeal_events, *native_assets, tsur_dbt_assets, sector_monthly_csv],
+    asset_checks=[appeal_event_batches_reconcile, *native_checks],
     jobs=[everything, build],
+    sensors=[landing_files_sensor],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

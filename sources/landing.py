@@ -25,3 +25,31 @@ def expand_paths(paths: list[Path]) -> list[Path]:
         else:
             raise FileNotFoundError(f"no such file or folder: {path}")
     return found
+
+
+NATIVE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+def _wanted(path: Path) -> bool:
+    # Hidden files and Excel's lock files (~$name.xlsx) are not exports.
+    return path.is_file() and not path.name.startswith((".", "~$"))
+
+
+def native_files(folder: Path) -> list[Path]:
+    """Source-system exports (XLSX, CSV) under one channel folder, sorted by path."""
+    if not folder.exists():
+        return []
+    return sorted(p for p in folder.rglob("*") if _wanted(p) and p.suffix.lower() in NATIVE_SUFFIXES)
+
+
+def all_files(paths: list[Path]) -> list[tuple[Path, bool]]:
+    """(file, named explicitly?) for files as given and every file inside folders; a missing path is an error."""
+    found: list[tuple[Path, bool]] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend((p, False) for p in sorted(path.rglob("*")) if _wanted(p))
+        elif path.is_file():
+            found.append((path, True))
+        else:
+            raise FileNotFoundError(f"no such file or folder: {path}")
+    return found
