@@ -57,15 +57,15 @@ def execute_job(job_name: str, *, as_of: str | None = None, full_refresh: bool =
 
 def cmd_run(args: argparse.Namespace) -> None:
     from orchestration.summary import format_summary, warehouse_summary
-    from sources.landing import event_files
+    from sources.landing import all_files
 
     wh = _warehouse()
     landing = wh.settings.landing_dir
-    if not event_files(landing):
+    if not landing.exists() or not all_files([landing]):
         from sources.sample import generate_sample
 
-        summary = generate_sample(landing)
-        print(f"Пример данных: {summary.appeals} обращений, {summary.events} событий -> {landing}")
+        sample = generate_sample(landing)
+        print(f"Пример данных: {sample.appeals} обращений, {sample.files} файлов -> {landing}")
     execute_job("tsur_all", as_of=args.as_of, verbose=args.verbose)
     with wh.connect() as conn:
         figures = warehouse_summary(conn)
@@ -144,8 +144,8 @@ def cmd_sample(args: argparse.Namespace) -> None:
     from sources.sample import generate_sample
 
     out = Path(args.out) if args.out else Settings.from_env().landing_dir
-    summary = generate_sample(out, year=args.year, seed=args.seed, scale=args.scale)
-    print(f"{summary.appeals} appeals, {summary.events} events, {summary.files} files -> {out}")
+    sample = generate_sample(out, year=args.year, seed=args.seed, scale=args.scale, formats=args.formats)
+    print(f"{sample.appeals} appeals, {sample.files} files -> {out}")
 
 
 def cmd_db(args: argparse.Namespace) -> None:
@@ -221,6 +221,8 @@ def parser() -> argparse.ArgumentParser:
     sample.add_argument("--year", type=int, default=2025)
     sample.add_argument("--seed", type=int, default=20251)
     sample.add_argument("--scale", type=float, default=1.0)
+    sample.add_argument("--formats", choices=["native", "canonical"], default="native",
+                        help="each channel in its own format (default), or all as appeal-event/1")
     sample.set_defaults(func=cmd_sample)
     db = sub.add_parser("db", help="the warehouse database")
     db.add_argument("action", choices=["url", "start", "stop", "status"])

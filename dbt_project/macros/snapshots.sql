@@ -20,3 +20,10 @@
         loaded_at,
         line_no
 {%- endmacro %}
+
+{#- A deadline given as a bare date (read as local midnight) means the end of that day. -#}
+{% macro end_of_day_if_date(column) -%}
+    case when {{ local_ts(column) }}::time = time '00:00'
+        then ({{ local_date(column) }} + time '23:59:59') at time zone '{{ var("local_timezone") }}'
+        else {{ column }} end
+{%- endmacro %}

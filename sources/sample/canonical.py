@@ -134,12 +134,15 @@ def _inject(rng: random.Random, files: dict[Path, list[_Line]], scale: float, ye
             lines.insert(min(at, len(lines)), _Line(raw, None, kind))
 
 
-def write_canonical(world: World, landing_dir: Path, rng: random.Random) -> SampleSummary:
+def write_canonical(world: World, landing_dir: Path, rng: random.Random,
+                    channels: frozenset[str] | None = None) -> SampleSummary:
+    """Write the appeals of `channels` (default: all) as appeal-event/1 files."""
     landing_dir = Path(landing_dir)
     files: dict[Path, list[_Line]] = {}
     stamps: dict[Path, list[str]] = {}
     events = 0
-    for appeal in world.appeals:
+    appeals = [a for a in world.appeals if channels is None or a.channel in channels]
+    for appeal in appeals:
         for n, event in enumerate(appeal.events, start=1):
             obj = event_object(appeal, n, event)
             path = landing_dir / appeal.channel / f"{appeal.source}-{event.occurred_at:%Y-%m}.jsonl"
@@ -151,7 +154,7 @@ def write_canonical(world: World, landing_dir: Path, rng: random.Random) -> Samp
         files[path] = [files[path][i] for i in order]
         _shuffle_locally(rng, files[path])
     _inject(rng, files, world.scale, world.year)
-    summary = SampleSummary(appeals=len(world.appeals), events=events, files=len(files), lines=0,
+    summary = SampleSummary(appeals=len(appeals), events=events, files=len(files), lines=0,
                             malformed={kind: 0 for kind in MALFORMED}, exact_duplicates=0)
     for path in sorted(files):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,7 @@ def built(server_url, dbt_manifest, tmp_path_factory):
 
     with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("e2e")):
         warehouse = Warehouse().start()
-        summary = generate_sample(warehouse.settings.landing_dir, scale=0.04)
+        summary = generate_sample(warehouse.settings.landing_dir, scale=0.04, formats="canonical").canonical
         loaded = defs.resolve_job_def("tsur_all").execute_in_process(
             asset_selection=[dg.AssetKey(["raw", "appeal_events"])])
         assert loaded.success

@@ -24,7 +24,7 @@ KINDS = {"invalid_json", "missing_field", "unknown_value", "bad_date", "not_utf8
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     landing = tmp_path_factory.mktemp("landing")
-    return landing, generate_sample(landing, scale=SCALE)
+    return landing, generate_sample(landing, scale=SCALE, formats="canonical").canonical
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def _load(summary):
 
 def test_two_runs_write_byte_identical_files(sample, tmp_path):
     landing, summary = sample
-    again = generate_sample(tmp_path, scale=SCALE)
+    again = generate_sample(tmp_path, scale=SCALE, formats="canonical").canonical
     assert [p.relative_to(landing) for p in summary.paths] == [p.relative_to(tmp_path) for p in again.paths]
     for one, two in zip(summary.paths, again.paths):
         assert one.read_bytes() == two.read_bytes(), one.name
@@ -123,7 +123,7 @@ def test_every_appeal_starts_with_received(sample):
 
 
 def test_tiny_scale_keeps_channels_sectors_and_damage(tmp_path):
-    summary = generate_sample(tmp_path, scale=0.002)
+    summary = generate_sample(tmp_path, scale=0.002, formats="canonical").canonical
     assert all(n >= 1 for n in summary.malformed.values()) and summary.exact_duplicates >= 1
     injected = {(line.path, line.line_no) for line in summary.injected}
     received = [json.loads(raw) for path in summary.paths for line_no, raw, _ in LineReader(path)

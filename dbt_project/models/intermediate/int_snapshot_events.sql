@@ -55,8 +55,12 @@ changes as (
 
     union all
 
-    -- One event per return: the counter may jump by more than one between snapshots.
-    select s.*, 'returned', s.exported_at, r.n
+    -- One event per return: the counter may jump by more than one between snapshots. A return seen
+    -- together with a new answer came before that answer: it is placed one second before it.
+    select s.*, 'returned',
+        case when s.answered_at is distinct from s.prev_answered_at and s.answered_at is not null
+            then least(s.exported_at, s.answered_at - interval '1 second') else s.exported_at end,
+        r.n
     from snapshots as s
     cross join lateral generate_series(s.prev_return_count + 1, s.return_count) as r (n)
     where s.return_count > s.prev_return_count

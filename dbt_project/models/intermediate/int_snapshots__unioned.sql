@@ -18,8 +18,9 @@ incidents as (
     -- The public reply is the first reaction; an outcome with an end date is the final answer.
     select
         source, 'incident', appeal_id, exported_at, batch_id, line_no, created_at, null::timestamptz,
-        null, null, category_name, null, theme, null, coalesce(settlement_name, municipality_name, ''),
-        agency_name, null, outcome_text, null::timestamptz, first_response_at,
+        null, null, coalesce(theme, category_name), null, theme, null,
+        coalesce(settlement_name, municipality_name, ''), agency_name, null, status_text, null::timestamptz,
+        first_response_at,
         case when {{ mapped_value('result', "'incident'", 'outcome_text') }} is not null then closed_at end,
         closed_at, outcome_text, null::integer, null::integer, author_key, address_key, loaded_at
     from {{ ref('stg_incident__incidents') }}
@@ -28,10 +29,11 @@ incidents as (
 
 letters as (
 
+    -- A registration card has no status; its result says whether the letter was left without an answer.
     select
         source, 'letter', appeal_id, exported_at, batch_id, line_no, created_at, registered_at,
         'Обращение по 59-ФЗ', null, category_name, totk_code, null, null, '', agency_name, redirected_to,
-        null, coalesce(extended_due_at, due_at), null::timestamptz, answered_at, null::timestamptz, result_text,
+        result_text, coalesce(extended_due_at, due_at), null::timestamptz, answered_at, null::timestamptz, result_text,
         null::integer, null::integer, author_key, address_key, loaded_at
     from {{ ref('stg_sed__letters') }}
 

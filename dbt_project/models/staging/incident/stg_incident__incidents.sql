@@ -13,6 +13,7 @@ typed as (
         {{ snapshot_common_columns() }},
         record->>'social_network' as social_network,
         record->>'incident_type' as incident_type,
+        record->>'status' as status_text,
         record->>'category_name' as category_name,
         record->>'theme' as theme,
         record->>'municipality_name' as municipality_name,

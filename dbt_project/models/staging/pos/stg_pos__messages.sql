@@ -20,7 +20,7 @@ typed as (
         record->>'municipality_name' as municipality_name,
         record->>'agency_name' as agency_name,
         record->>'status' as status_text,
-        (record->>'due_at')::timestamptz as due_at,
+        {{ end_of_day_if_date("(record->>'due_at')::timestamptz") }} as due_at,
         (record->>'interim_answer_at')::timestamptz as interim_answer_at,
         (record->>'answered_at')::timestamptz as answered_at,
         record->>'result' as result_text,
