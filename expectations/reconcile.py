@@ -93,7 +93,7 @@ def load_batches(conn: psycopg.Connection) -> Outcome:
              "lines_read": sum(r[3] for r in rows), "loaded": sum(r[4] for r in rows),
              "duplicates": sum(r[6] for r in rows), "quarantined": sum(r[7] for r in rows)}
     return Outcome("load_batches", "reconciliation", "raw.load_batches", len(rows), failures[:LIMIT], started,
-                   datetime.now(timezone.utc), stats=stats)
+                   datetime.now(timezone.utc), stats=stats, failed_count=len(failures))
 
 
 def staged_flow(conn: psycopg.Connection, flow: StagedFlow, suffix: str = "") -> Outcome:
@@ -122,7 +122,7 @@ def staged_flow(conn: psycopg.Connection, flow: StagedFlow, suffix: str = "") ->
     stats = {"as_of": as_of, "batch_hwm": hwm, "batches": len(rows), "raw": sum(r[1] for r in rows),
              "staged": sum(r[2] for r in rows), "fact": sum(r[3] for r in rows)}
     return Outcome(name, "reconciliation", staged, len(rows), failures[:LIMIT], started,
-                   datetime.now(timezone.utc), stats=stats)
+                   datetime.now(timezone.utc), stats=stats, failed_count=len(failures))
 
 
 def appeals_in_events(conn: psycopg.Connection, suffix: str = "") -> Outcome:
@@ -181,7 +181,7 @@ def fact_totals(conn: psycopg.Connection, name: str, mart: str, totals: FactTota
                 observed={"mart": {m: got[m] for m in differ}, "fact": {m: want[m] for m in differ}}))
     stats = {"slices": len(rows), "failing_slices": len(failures), **sums}
     return Outcome(name, "reconciliation", mart, len(rows), failures[:LIMIT], started, datetime.now(timezone.utc),
-                   stats=stats)
+                   stats=stats, failed_count=len(failures))
 
 
 def totals_sql(mart: str, fact: str, totals: FactTotals) -> sql.Composed:

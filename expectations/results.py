@@ -46,6 +46,7 @@ class Outcome:
     finished_at: datetime
     stats: dict[str, Any] = field(default_factory=dict)
     error: str | None = None  # the validation itself could not run
+    failed_count: int | None = None  # when `failures` keeps only the first of many
 
     @property
     def success(self) -> bool:
@@ -53,7 +54,7 @@ class Outcome:
 
     @property
     def failed(self) -> int:
-        return len(self.failures)
+        return len(self.failures) if self.failed_count is None else self.failed_count
 
     def message(self, limit: int = 3) -> str:
         """One paragraph for people: the check, its verdict and the first failures with observed values."""
@@ -63,8 +64,9 @@ class Outcome:
         if self.success:
             return f"{self.name}{where}: all {self.evaluated} passed"
         head = f"{self.name}{where}: {self.failed} of {self.evaluated} failed"
-        lines = [f.line() for f in self.failures[:limit]]
-        more = f"; and {self.failed - limit} more" if self.failed > limit else ""
+        shown = self.failures[:limit]
+        lines = [f.line() for f in shown]
+        more = f"; and {self.failed - len(shown)} more" if self.failed > len(shown) else ""
         return f"{head}: " + "; ".join(lines) + more
 
     def markdown(self, limit: int = 30) -> str:
@@ -79,8 +81,8 @@ class Outcome:
             rule = f.rule + (f" — {f.note}" if f.note else "")
             rows.append(f"| {_md(rule)} | {_md(f.column or '')} | {_md(f.expected)} | {_md(seen)} |"
                         f" {_md(_values(f.sample))} |")
-        if self.failed > limit:
-            rows.append(f"\n… и еще {self.failed - limit}")
+        if self.failed > min(limit, len(self.failures)):
+            rows.append(f"\n… и еще {self.failed - min(limit, len(self.failures))}")
         return "\n".join(rows)
 
     def failures_json(self) -> list[dict]:

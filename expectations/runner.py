@@ -14,6 +14,8 @@ from typing import Any
 from expectations.results import Failure, Outcome
 from expectations.suite import Expect, Now, Suite
 
+_STRUCTURE = {"expect_column_values_to_be_of_type", "expect_column_values_to_be_in_type_list",
+              "expect_table_columns_to_match_set", "expect_column_to_exist"}
 _HIDDEN_KWARGS = {"batch_id", "column", "column_list", "column_A", "column_B", "description", "meta",
                   "ignore_row_if", "result_format"}
 
@@ -106,11 +108,18 @@ def _failure(result, suite: Suite) -> Failure:
     if result.exception_info and result.exception_info.get("raised_exception"):
         observed = "error: " + str(result.exception_info.get("exception_message"))[:300]
     sample = () if suite.restricted else tuple(found.get("partial_unexpected_list") or ())[:5]
+    if suite.restricted and not _safe(config.type, observed):
+        observed = "hidden: restricted table"
     count = found.get("unexpected_count")
     if config.type == "unexpected_rows_expectation" and isinstance(observed, int):
         count, observed = observed, None
     return Failure(rule=config.type, expected=expected or "true", observed=observed, column=column,
                    unexpected_count=count, sample=sample, note=(config.meta or {}).get("note"))
+
+
+def _safe(type_: str, observed: Any) -> bool:
+    """What may leave a restricted table: counts, flags and the table's own structure, never its values."""
+    return observed is None or isinstance(observed, (int, float, bool)) or type_ in _STRUCTURE
 
 
 def _brief(value: Any) -> str:

@@ -134,10 +134,14 @@ def test_a_suite_passes_on_good_rows_and_names_what_bad_rows_break(mart, warehou
 def test_restricted_suites_keep_counts_but_no_values(mart, warehouse):
     from expectations.runner import run_suite
 
-    secret = Suite(name="r", relation="marts.m", asset=("raw", "x"), restricted=True,
-                   expectations=(expect("expect_column_values_to_be_in_set", column="sector_code", value_set=["x"]),))
+    secret = Suite(name="r", relation="marts.m", asset=("raw", "x"), restricted=True, expectations=(
+        expect("expect_column_values_to_be_in_set", column="sector_code", value_set=["x"]),
+        expect("expect_column_most_common_value_to_be_in_set", column="sector_code", value_set=["x"]),
+        expect("expect_table_row_count_to_equal", value=2),
+        expect("expect_column_values_to_be_of_type", column="sector_code", type_="INTEGER")))
     found = run_suite(warehouse.sqlalchemy_url(), secret)
-    assert found.failures[0].unexpected_count == 3 and found.failures[0].sample == ()
+    assert [(f.unexpected_count, f.sample, f.observed) for f in found.failures] == [
+        (3, (), None), (None, (), "hidden: restricted table"), (None, (), 3), (None, (), "TEXT")]
 
 
 def test_a_missing_table_is_an_error_not_a_pass(warehouse):

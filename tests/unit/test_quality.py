@@ -139,3 +139,11 @@ def test_freshness_with_a_fixed_clock():
     assert "channel_silence(hotline)" in stale.message()
     never = assess("pos", None, 48, T0)
     assert not never.success and never.failures[0].observed == "nothing loaded yet"
+
+
+def test_a_truncated_list_of_failures_still_counts_them_all():
+    found = outcome(Failure("batch_reconciles", "x", column="batch 1"))
+    found.failed_count = 120
+    assert found.failed == 120 and not found.success
+    assert found.message().endswith("; and 119 more")
+    assert found.markdown().endswith("… и еще 119")
