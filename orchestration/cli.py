@@ -51,8 +51,14 @@ def execute_job(job_name: str, *, as_of: str | None = None, full_refresh: bool =
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         messages = [e.step_failure_data.error.message.strip().splitlines()[-1]
                     for e in result.all_events if e.is_step_failure and e.step_failure_data.error]
+        # A blocking check says why in its description; Dagster's own error only names the check.
+        checks = [e.event_specific_data.description for e in result.all_events
+                  if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
+                  and e.event_specific_data.severity == dg.AssetCheckSeverity.ERROR]
+        why = "".join(f"\n  {text[:600]}" for text in checks if text)
         raise CliError(f"job {job_name} failed at {', '.join(failed) or 'an unknown step'}: "
-                       f"{'; '.join(messages)[:800]}\n  dbt log: {log_path}; run `tsur ui` to see run {result.run_id}")
+                       f"{'; '.join(messages)[:800]}{why}"
+                       f"\n  dbt log: {log_path}; run `tsur ui` to see run {result.run_id}")
 
 
 def cmd_run(args: argparse.Namespace) -> None:
@@ -76,6 +82,11 @@ def cmd_run(args: argparse.Namespace) -> None:
 def cmd_build(args: argparse.Namespace) -> None:
     execute_job("tsur_build", as_of=args.as_of, full_refresh=args.full_refresh, verbose=args.verbose)
     print("dbt build: готово")
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    execute_job("tsur_export", verbose=args.verbose)
+    print("Проверки пройдены, выгрузки записаны")
 
 
 def cmd_ingest(args: argparse.Namespace) -> None:
@@ -208,6 +219,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--full-refresh", action="store_true")
     run.set_defaults(func=cmd_run)
     build.set_defaults(func=cmd_build)
+    export = sub.add_parser("export", help="validate the marts the exports read, then export (no rebuild)")
+    export.add_argument("-v", "--verbose", action="store_true", help="show Dagster's log")
+    export.set_defaults(func=cmd_export)
     ingest = sub.add_parser("ingest", help="load files or folders: ПОС/ИМ XLSX, ПОС/СЭД CSV, appeal-event/1 JSONL")
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--force", action="store_true", help="load files seen before too (duplicates are skipped)")

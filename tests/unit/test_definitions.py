@@ -13,7 +13,7 @@ def test_asset_graph_connects_raw_to_exports(dbt_manifest):
     assert "marts/fct_appeals" in parents["marts/mart_sector_monthly"]
     assert parents["sector_monthly_csv"] == {"marts/mart_sector_monthly"}
     checks = {key.name for key in graph.asset_check_keys}
-    assert "appeal_event_batches_reconcile" in checks
+    assert "load_batches_reconcile" in checks
     assert any(name.startswith("unique_fct_appeals_appeal_key") for name in checks)  # dbt tests are checks
 
 

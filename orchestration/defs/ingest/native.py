@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.defs.quality.reconcile_checks import batch_reconcile_check
 from orchestration.resources import WarehouseResource
 from sources.headers import HeaderMapError
 from sources.landing import native_files
@@ -12,23 +13,6 @@ NATIVE_ASSETS = {"pos_exports": ("pos", "Выгрузки ПОС (XLSX, CSV)"),
                  "incident_exports": ("incident", "Выгрузки Инцидент Менеджмента (XLSX)"),
                  "sed_letters": ("letter", "Регистрационные карточки писем СЭД (CSV)")}
 COUNTS = ("lines_read", "loaded", "duplicates", "quarantined")
-
-RECONCILE_SQL = """
-with loaded as (
-    select batch_id, count(*) as n from raw.source_rows group by batch_id
-), quarantined as (
-    select batch_id, count(*) as n from raw.quarantine group by batch_id
-)
-select b.batch_id, b.origin, b.lines_read, b.loaded, coalesce(l.n, 0), b.duplicates, b.quarantined, coalesce(q.n, 0)
-from raw.load_batches as b
-left join loaded as l using (batch_id)
-left join quarantined as q using (batch_id)
-where b.loader = %s
-    and (b.lines_read <> b.loaded + b.duplicates + b.quarantined
-         or b.loaded <> coalesce(l.n, 0) or b.quarantined <> coalesce(q.n, 0))
-order by b.batch_id
-"""
-
 
 def load_folder(context, warehouse: WarehouseResource, connector: Connector) -> dict[str, int]:
     """Every export of the channel folder not loaded before; a file that fails does not stop the others."""
@@ -77,26 +61,8 @@ def native_asset(name: str) -> dg.AssetsDefinition:
 
 
 def native_check(name: str) -> dg.AssetChecksDefinition:
-    connector = CONNECTORS[NATIVE_ASSETS[name][0]]
-
-    @dg.asset_check(asset=dg.AssetKey(["raw", name]), name=f"{name}_batches_reconcile", blocking=True,
-                    description="Каждая партия сходится: прочитано = загружено + дубликаты + карантин, "
-                                "и строки на месте.")
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        """Every load batch of this loader reconciles with the rows it stored."""
-        with warehouse.get().connect() as conn:
-            bad = conn.execute(RECONCILE_SQL, (connector.loader,)).fetchall()
-            totals = conn.execute(
-                "select count(*), coalesce(sum(lines_read), 0), coalesce(sum(loaded), 0),"
-                " coalesce(sum(duplicates), 0), coalesce(sum(quarantined), 0)"
-                " from raw.load_batches where loader = %s", (connector.loader,)).fetchone()
-        metadata = dict(zip(("batches", *COUNTS), map(int, totals)))
-        if bad:
-            metadata["failing_batches"] = dg.MetadataValue.md(
-                "\n".join(f"- batch {row[0]} ({row[1]}): {row[2:]}" for row in bad[:20]))
-        return dg.AssetCheckResult(passed=not bad, metadata=metadata)
-
-    return _check
+    return batch_reconcile_check(dg.AssetKey(["raw", name]), (CONNECTORS[NATIVE_ASSETS[name][0]].loader,),
+                                 f"{name}_batches_reconcile")
 
 
 raw_pos_exports = native_asset("pos_exports")

@@ -1,0 +1,137 @@
+"""Suites as data: what a table must satisfy, written without importing Great Expectations.
+
+A suite module says which relation it checks, which Dagster asset the check belongs to and whether a
+failure blocks what is downstream, then lists its expectations with the helpers below. The runner
+(expectations/runner.py) turns each `Expect` into the GX 1.x expectation of the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+EARLIEST = "2015-01-01"  # no appeal in the warehouse predates ЦУР's systems by this much
+
+
+@dataclass(frozen=True)
+class Now:
+    """A moment relative to the validation time, resolved when the suite runs (dates «not in the future»)."""
+
+    ahead: timedelta = timedelta(days=2)  # resolved to a date: at least one whole day ahead
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One GX expectation: its snake_case type (as in GX docs) and keyword arguments."""
+
+    type: str
+    kwargs: dict[str, Any]
+    note: str | None = None  # what it means, for people reading a failure
+
+
+@dataclass(frozen=True)
+class FactTotals:
+    """A mart's measures must add up to the same figures computed from a fact table, slice by slice."""
+
+    fact: str  # relation, e.g. marts.fct_appeals
+    slice: dict[str, str]  # mart column -> fact expression
+    measures: dict[str, str]  # mart column -> aggregate over the fact
+    where: str = "true"  # which fact rows the mart counts
+
+
+@dataclass(frozen=True)
+class Suite:
+    """What one relation must satisfy. `model` (a dbt model) or `asset` names the Dagster asset checked."""
+
+    name: str
+    relation: str  # schema.table as built without a schema suffix
+    expectations: tuple[Expect, ...]
+    model: str | None = None
+    asset: tuple[str, ...] | None = None
+    blocking: bool = False  # a failure stops downstream assets in the same run (exports)
+    restricted: bool = False  # personal data: keep counts only, never sample values
+    totals: FactTotals | None = None
+    description: str = ""
+    deps: tuple[str, ...] = field(default=())  # other dbt models the checks read
+
+    def __post_init__(self):
+        if (self.model is None) == (self.asset is None):
+            raise ValueError(f"suite {self.name}: give exactly one of model= or asset=")
+
+    @property
+    def schema(self) -> str:
+        return self.relation.split(".", 1)[0]
+
+    @property
+    def table(self) -> str:
+        return self.relation.split(".", 1)[1]
+
+
+def expect(gx_type: str, note: str | None = None, **kwargs: Any) -> Expect:
+    return Expect(gx_type, kwargs, note)
+
+
+def columns(types: dict[str, str]) -> list[Expect]:
+    """Required columns, each of its PostgreSQL type (as GX reports it: TEXT, INTEGER, TIMESTAMP WITH TIME ZONE)."""
+    found = [expect("expect_table_columns_to_match_set", "обязательные столбцы на месте",
+                    column_set=list(types), exact_match=False)]
+    return found + [expect("expect_column_values_to_be_of_type", f"тип {kind}", column=name, type_=kind.upper())
+                    for name, kind in types.items()]
+
+
+def not_null(*names: str) -> list[Expect]:
+    return [expect("expect_column_values_to_not_be_null", "обязательное значение", column=n) for n in names]
+
+
+def unique(*names: str) -> Expect:
+    """A key: one column unique, or a combination of columns unique."""
+    if len(names) == 1:
+        return expect("expect_column_values_to_be_unique", "ключ уникален", column=names[0])
+    return expect("expect_compound_columns_to_be_unique", "ключ уникален", column_list=list(names))
+
+
+def shares(*names: str) -> list[Expect]:
+    """Shares (доли) lie within [0, 1]."""
+    return [expect("expect_column_values_to_be_between", "доля в пределах [0, 1]", column=n, min_value=0,
+                   max_value=1) for n in names]
+
+
+def non_negative(*names: str) -> list[Expect]:
+    return [expect("expect_column_values_to_be_between", "не отрицательно", column=n, min_value=0) for n in names]
+
+
+def between(name: str, low: Any = None, high: Any = None, note: str | None = None) -> Expect:
+    return expect("expect_column_values_to_be_between", note, column=name, min_value=low, max_value=high)
+
+
+def dates(*names: str, earliest: str = EARLIEST, ahead: timedelta = timedelta(days=2)) -> list[Expect]:
+    """Dates in a sane range: not before `earliest`, not later than the validation time plus `ahead`."""
+    return [expect("expect_column_values_to_be_between", f"дата не раньше {earliest} и не в будущем",
+                   column=n, min_value=earliest, max_value=Now(ahead)) for n in names]
+
+
+def in_set(name: str, values: list[str] | tuple[str, ...], note: str | None = None) -> Expect:
+    return expect("expect_column_values_to_be_in_set", note or "значение из справочника", column=name,
+                  value_set=sorted(values))
+
+
+def at_most(smaller: str, larger: str) -> Expect:
+    """A part never exceeds its whole (answered <= incoming); rows with a missing value are skipped."""
+    return expect("expect_column_pair_values_a_to_be_greater_than_b", f"{smaller} <= {larger}",
+                  column_A=larger, column_B=smaller, or_equal=True, ignore_row_if="either_value_is_missing")
+
+
+def no_rows(select: str, where: str, note: str) -> Expect:
+    """Rows that must not exist, as SQL over the checked table ({batch}); `select` names what to show."""
+    return expect("unexpected_rows_expectation", note,
+                  unexpected_rows_query=f"select {select} from {{batch}} where {where}", description=note)
+
+
+def row_count(low: int = 1) -> Expect:
+    return expect("expect_table_row_count_to_be_between", "таблица не пуста", min_value=low)
+
+
+def sql_list(values: list[str] | tuple[str, ...]) -> str:
+    """A SQL list of text literals for no_rows conditions: ('a', 'b')."""
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"

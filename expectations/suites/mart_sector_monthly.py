@@ -1,0 +1,52 @@
+"""marts.mart_sector_monthly: sector × month × channel; exported as CSV, so failures block the export."""
+
+from expectations.reference import contract_types, seed_values
+from expectations.suite import (FactTotals, Suite, at_most, between, columns, dates, in_set, no_rows, non_negative,
+                                not_null, shares, unique)
+
+SUITE = Suite(
+    name="mart_sector_monthly",
+    relation="marts.mart_sector_monthly",
+    model="mart_sector_monthly",
+    blocking=True,
+    description="Отраслевой блок × месяц × канал: ключ, доли в [0, 1], части не больше целого, итоги = факт.",
+    expectations=(
+        *columns(contract_types("mart_sector_monthly")),
+        *not_null("month", "sector_code", "sector_name", "channel_code", "channel_name", "incoming", "answered",
+                  "answered_on_time", "overdue", "rated", "satisfied"),
+        unique("month", "sector_code", "channel_code"),
+        in_set("sector_code", seed_values("sectors", "sector_code")),
+        in_set("channel_code", seed_values("channels", "channel_code")),
+        *dates("month"),
+        between("incoming", 1, note="строка витрины есть только при поступлениях"),
+        *non_negative("answered", "answered_on_time", "overdue", "rated", "satisfied", "median_answer_working_days"),
+        *shares("on_time_share", "satisfaction_share"),
+        at_most("answered", "incoming"),
+        at_most("answered_on_time", "answered"),
+        at_most("overdue", "incoming"),
+        at_most("rated", "incoming"),
+        at_most("satisfied", "rated"),
+        no_rows("month, sector_code, channel_code", "month <> date_trunc('month', month)::date",
+                "месяц — первый день месяца"),
+        no_rows("month, sector_code, channel_code, on_time_share",
+                "on_time_share is distinct from round(answered_on_time::numeric / nullif(answered, 0), 4)",
+                "доля в срок = answered_on_time / answered"),
+        no_rows("month, sector_code, channel_code, satisfaction_share",
+                "satisfaction_share is distinct from round(satisfied::numeric / nullif(rated, 0), 4)",
+                "доля удовлетворенных = satisfied / rated"),
+    ),
+    totals=FactTotals(
+        fact="marts.fct_appeals",
+        where="not is_rejected",
+        slice={"month": "received_month", "sector_code": "sector_code", "channel_code": "channel"},
+        measures={
+            "incoming": "count(*)",
+            "answered": "count(*) filter (where first_answer_at is not null)",
+            "answered_on_time": "count(*) filter (where is_answered_on_time)",
+            "overdue": "count(*) filter (where is_overdue)",
+            "rated": "count(*) filter (where rating is not null)",
+            "satisfied": "count(*) filter (where is_satisfied)",
+        },
+    ),
+    deps=("fct_appeals",),
+)

@@ -1,0 +1,1 @@
+"""Validation as Dagster asset checks: GX suites, reconciliations, channel freshness; results kept in the warehouse."""

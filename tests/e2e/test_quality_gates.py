@@ -1,0 +1,178 @@
+"""Validation on a built sample year: every suite and reconciliation passes; bad rows in a mart stop its export
+with a clear message; damaged raw rows, tampered batches and wrong totals are caught; silent channels warn."""
+
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from expectations import reconcile
+from expectations.freshness import assess_all
+from expectations.suites import SUITES
+from tests.conftest import fresh_database, project_env
+from tests.oracle import expected
+
+pytestmark = pytest.mark.slow
+MART_CHECK = "gx_mart_sector_monthly"
+
+
+def evaluations(result) -> dict[str, object]:
+    return {e.event_specific_data.check_name: e.event_specific_data for e in result.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+
+
+@pytest.fixture(scope="module")
+def built(server_url, dbt_manifest, tmp_path_factory):
+    """A sample year at scale 0.04 loaded and built through the Dagster job with every check, as of now."""
+    from orchestration.definitions import defs
+    from orchestration.warehouse import Warehouse
+    from sources.sample import generate_sample
+
+    with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("quality")):
+        warehouse = Warehouse().start()
+        summary = generate_sample(warehouse.settings.landing_dir, scale=0.04)
+        as_of = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
+        result = defs.resolve_job_def("tsur_all").execute_in_process(
+            run_config={"ops": {"tsur_dbt_assets": {"config": {"as_of": as_of.isoformat()}}}})
+        assert result.success
+        damaged = {(str(i.path), i.line_no) for i in summary.injected}
+        truth = expected(warehouse.settings.landing_dir, damaged, as_of)
+        with warehouse.connect() as conn:
+            yield {"summary": summary, "truth": truth, "result": result, "conn": conn, "warehouse": warehouse,
+                   "defs": defs}
+
+
+def stored(conn, check_name: str) -> tuple:
+    return conn.execute(
+        "select success, evaluated, failed, failed_expectations, stats from quality.validation_runs"
+        " where check_name = %s order by validation_id desc limit 1", (check_name,)).fetchone()
+
+
+def test_every_suite_and_reconciliation_passes_on_the_sample(built):
+    conn, truth, summary = built["conn"], built["truth"], built["summary"]
+    checks = evaluations(built["result"])
+    ours = {f"gx_{s.name}" for s in SUITES} | {f"{s.name}_totals_reconcile" for s in SUITES if s.totals} | {
+        "load_batches_reconcile", "appeals_events_reconcile", "appeal_events_raw_staged_fact_reconcile"}
+    assert ours <= set(checks)
+    assert {name: checks[name].passed for name in ours} == dict.fromkeys(ours, True)
+    for suite in SUITES:
+        success, evaluated, failed, _, stats = stored(conn, f"gx_{suite.name}")
+        assert (success, evaluated, failed) == (True, len(suite.expectations), 0), suite.name
+    # The reconciliations saw the figures the files hold (the independent reading, tests/oracle.py).
+    batches = stored(conn, "load_batches_reconcile")[4]
+    assert (batches["lines_read"], batches["loaded"], batches["duplicates"]) == \
+        (summary.lines, summary.events, summary.exact_duplicates)
+    flow = stored(conn, "appeal_events_raw_staged_fact_reconcile")[4]
+    assert flow["raw"] == flow["staged"] == flow["fact"] == summary.events
+    assert stored(conn, "appeals_events_reconcile")[4]["rows_in_fct_appeals"] == len(truth)
+    totals = stored(conn, "mart_sector_monthly_totals_reconcile")[4]
+    assert totals["mart_incoming"] == totals["fact_incoming"] == sum(not t["rejected"] for t in truth)
+    # Details reach the UI as metadata.
+    assert checks[MART_CHECK].metadata["evaluated"].value == len(next(
+        s for s in SUITES if s.name == "mart_sector_monthly").expectations)
+
+
+def test_every_channel_of_the_sample_is_fresh(built):
+    checks = evaluations(built["result"])
+    silence = {name: c.passed for name, c in checks.items() if name.startswith("channel_silence_")}
+    assert silence == {f"channel_silence_{c}": True for c in ("pos", "incident", "portal", "letter", "hotline")}
+
+
+def test_bad_rows_in_a_mart_stop_its_export_with_a_clear_message(built):
+    conn, defs, warehouse = built["conn"], built["defs"], built["warehouse"]
+    csv_path = warehouse.settings.export_dir / "mart_sector_monthly.csv"
+    before = csv_path.read_bytes()
+    os.utime(csv_path, (0, 0))
+    columns = ("month, sector_code, sector_name, channel_code, channel_name, incoming, answered, answered_on_time,"
+               " on_time_share, overdue, median_answer_working_days, rated, satisfied, satisfaction_share")
+    first = conn.execute(f"select {columns} from marts.mart_sector_monthly order by 1, 2, 4 limit 1").fetchone()
+    try:
+        bad_share = first[:8] + (1.7,) + first[9:]  # also a second row with the same key
+        null_sector = (first[0], None) + first[2:]
+        for row in (bad_share, null_sector):
+            conn.execute(f"insert into marts.mart_sector_monthly ({columns}) values ({', '.join(['%s'] * 14)})", row)
+        conn.commit()
+        result = defs.resolve_job_def("tsur_export").execute_in_process(raise_on_error=False)
+        assert not result.success
+        export_steps = {e.step_key: e.event_type_value for e in result.all_events if e.step_key == "sector_monthly_csv"}
+        assert "STEP_SUCCESS" not in export_steps.values()
+        assert not result.asset_materializations_for_node("sector_monthly_csv")
+        assert os.stat(csv_path).st_mtime == 0 and csv_path.read_bytes() == before
+        check = evaluations(result)[MART_CHECK]
+        assert not check.passed and check.blocking
+        message = check.description
+        assert message.startswith("mart_sector_monthly on marts.mart_sector_monthly: ")
+        assert "expect_column_values_to_be_between(on_time_share)" in message and "e.g. 1.7" in message
+        assert "expect_column_values_to_not_be_null(sector_code)" in message
+        assert "expect_compound_columns_to_be_unique(month, sector_code, channel_code)" in message
+        failures = {f["rule"] + ":" + (f["column"] or ""): f for f in stored(conn, MART_CHECK)[3]}
+        assert failures["expect_column_values_to_be_between:on_time_share"]["sample"] == [1.7]
+        assert failures["expect_column_values_to_not_be_null:sector_code"]["unexpected_count"] == 1
+        assert stored(conn, MART_CHECK)[:1] == (False,)
+        assert not evaluations(result)["mart_sector_monthly_totals_reconcile"].passed
+    finally:
+        conn.execute("delete from marts.mart_sector_monthly where on_time_share = 1.7 or sector_code is null")
+        conn.commit()
+    # The same job exports once the mart is sound again: it was the checks that held the file back.
+    assert defs.resolve_job_def("tsur_export").execute_in_process().success
+    assert os.stat(csv_path).st_mtime > 0 and csv_path.read_bytes() == before
+
+
+def test_reconciliation_failures_are_caught(built):
+    conn = built["conn"]
+    flow = reconcile.FLOWS[0]
+    try:
+        batch, source, event_id = conn.execute(
+            "select batch_id, source, event_id from raw.appeal_events order by batch_id, line_no limit 1").fetchone()
+        conn.execute("delete from raw.appeal_events where source = %s and event_id = %s", (source, event_id))
+        lost = reconcile.load_batches(conn)
+        assert [f.column.split()[:2] for f in lost.failures] == [["batch", str(batch)]]
+        assert lost.failures[0].observed["loaded"] - lost.failures[0].observed["rows_stored"] == 1
+        staged = reconcile.staged_flow(conn, flow)
+        assert [(f.column, f.observed["fact"] - f.observed["raw"]) for f in staged.failures] == [(f"batch {batch}", 1)]
+        conn.execute("update raw.load_batches set loaded = loaded + 1, duplicates = duplicates - 1"
+                     " where batch_id = (select max(batch_id) from raw.load_batches where duplicates > 0"
+                     " and batch_id <> %s)", (batch,))
+        assert len(reconcile.load_batches(conn).failures) == 2
+        key = conn.execute("delete from marts.fct_appeals where appeal_key = (select min(appeal_key)"
+                           " from marts.fct_appeals where not is_rejected) returning appeal_key").fetchone()[0]
+        appeals = reconcile.appeals_in_events(conn)
+        assert appeals.failures[0].sample == (key,)
+        mart = next(s for s in SUITES if s.totals)
+        totals = reconcile.fact_totals(conn, "t", mart.relation, mart.totals)
+        assert totals.failures and all("incoming" in f.observed["mart"] for f in totals.failures)
+        assert totals.stats["mart_incoming"] - totals.stats["fact_incoming"] == 1
+    finally:
+        conn.rollback()
+    assert reconcile.load_batches(conn).success
+
+
+def test_a_silent_channel_warns_without_failing_the_run(built):
+    import dagster as dg
+
+    from orchestration.defs.ingest.assets import raw_appeal_events
+    from orchestration.defs.quality.freshness_checks import channel_freshness
+    from orchestration.resources import WarehouseResource
+
+    conn = built["conn"]
+    last = dict(conn.execute("select payload->>'channel', max(loaded_at) from raw.appeal_events group by 1"))
+    later = assess_all(conn, now=last["letter"] + timedelta(hours=100))
+    assert not later["hotline"].success and later["letter"].success
+    conn.execute("update raw.appeal_events set loaded_at = loaded_at - interval '200 hours'"
+                 " where payload->>'channel' = 'letter'")
+    conn.commit()
+    try:
+        job = dg.define_asset_job("freshness", selection=dg.AssetSelection.checks(channel_freshness))
+        defs = dg.Definitions(assets=[raw_appeal_events], asset_checks=[channel_freshness], jobs=[job],
+                              resources={"warehouse": WarehouseResource()})
+        result = defs.resolve_job_def("freshness").execute_in_process()
+        assert result.success
+        checks = evaluations(result)
+        assert not checks["channel_silence_letter"].passed
+        assert checks["channel_silence_letter"].severity == dg.AssetCheckSeverity.WARN
+        assert "expected silence <= 120 h; observed 200." in checks["channel_silence_letter"].description
+        assert checks["channel_silence_hotline"].passed
+    finally:
+        conn.execute("update raw.appeal_events set loaded_at = loaded_at + interval '200 hours'"
+                     " where payload->>'channel' = 'letter'")
+        conn.commit()
