@@ -30,7 +30,7 @@ def built(server_url, dbt_manifest, tmp_path_factory):
 
     with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("quality")):
         warehouse = Warehouse().start()
-        summary = generate_sample(warehouse.settings.landing_dir, scale=0.04)
+        summary = generate_sample(warehouse.settings.landing_dir, scale=0.04, formats="canonical").canonical
         as_of = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
         result = defs.resolve_job_def("tsur_all").execute_in_process(
             run_config={"ops": {"tsur_dbt_assets": {"config": {"as_of": as_of.isoformat()}}}})
