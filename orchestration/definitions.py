@@ -7,6 +7,9 @@ import dagster as dg
 from orchestration.defs.export.assets import sector_monthly_csv
 from orchestration.defs.ingest.assets import raw_appeal_events
 from orchestration.defs.ingest.checks import appeal_event_batches_reconcile
+from orchestration.defs.open311.assets import raw_open311_requests
+from orchestration.defs.open311.checks import open311_batches_reconcile
+from orchestration.defs.open311.schedules import open311_poll_job, open311_schedule
 from orchestration.defs.transform.assets import tsur_dbt_assets
 from orchestration.defs.transform.project import dbt_resource
 from orchestration.resources import WarehouseResource
@@ -16,9 +19,10 @@ build = dg.define_asset_job("tsur_build", selection=dg.AssetSelection.assets(tsu
                             description="dbt build: модели, тесты")
 
 defs = dg.Definitions(
-    assets=[raw_appeal_events, tsur_dbt_assets, sector_monthly_csv],
-    asset_checks=[appeal_event_batches_reconcile],
-    jobs=[everything, build],
+    assets=[raw_appeal_events, tsur_dbt_assets, sector_monthly_csv, raw_open311_requests],
+    asset_checks=[appeal_event_batches_reconcile, open311_batches_reconcile],
+    jobs=[everything, build, open311_poll_job],
+    schedules=[open311_schedule],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

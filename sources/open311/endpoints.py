@@ -4,7 +4,7 @@
       "jurisdiction_id": "naryan-mar", "api_key_env": "NM_OPEN311_KEY"}]
 
 Optional per endpoint: "since" (first poll starts there, ISO 8601), "timezone" (for dates without an
-offset), "window_days", "lookback_days", "page_size", "max_rps". The api key itself is never in this
+offset), "window_days", "lookback_days", "page_size", "max_rps", "retries", "timeout" (read, seconds). The api key itself is never in this
 list: only the name of the environment variable that holds it.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sources.open311.client import redact
+from sources.open311.client import ClientSettings, redact
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class Endpoint:
     lookback_days: float = 30.0
     page_size: int = 100
     max_rps: float = 2.0
+    retries: int = 5
+    timeout: float = 60.0  # read timeout, seconds
+    cursor_name: str | None = None  # keeps the cursor when the URL is not stable (the local sample server)
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -43,12 +46,18 @@ class Endpoint:
             raise ValueError("every endpoint needs a source code")
         if self.since is not None and self.since.tzinfo is None:
             raise ValueError(f"{self.source}: since needs a time zone offset")
-        if self.window_days <= 0 or self.lookback_days < 0 or self.page_size < 1 or self.max_rps <= 0:
-            raise ValueError(f"{self.source}: window_days, page_size and max_rps must be positive")
+        if self.window_days <= 0 or self.lookback_days < 0 or self.page_size < 1 or self.max_rps <= 0 \
+                or self.retries < 0 or self.timeout <= 0:
+            raise ValueError(f"{self.source}: window_days, page_size, max_rps and timeout must be positive")
+
+    def client_settings(self) -> ClientSettings:
+        return ClientSettings(max_rps=self.max_rps, retries=self.retries, read_timeout=self.timeout)
 
     @property
     def identity(self) -> str:
-        """What the cursor is kept under: the URL (no key) and the jurisdiction."""
+        """What the cursor is kept under: the URL (no key) and the jurisdiction, unless named otherwise."""
+        if self.cursor_name:
+            return self.cursor_name
         base = self.base_url.rstrip("/")
         return base + (f"#jurisdiction_id={self.jurisdiction_id}" if self.jurisdiction_id else "")
 

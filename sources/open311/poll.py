@@ -168,7 +168,7 @@ def poll_endpoint(conn: psycopg.Connection, endpoint: Endpoint, *, since: dateti
     if conn.info.transaction_status != TransactionStatus.IDLE:
         raise ValueError("poll_endpoint needs a connection outside a transaction: it commits window by window")
     now = now or datetime.now(timezone.utc)
-    settings = client_settings or ClientSettings(max_rps=endpoint.max_rps)
+    settings = client_settings or endpoint.client_settings()
     report = PollReport(endpoint.source, endpoint.identity)
     with Open311Client(endpoint.base_url, jurisdiction_id=endpoint.jurisdiction_id, api_key=endpoint.api_key(),
                        settings=settings) as client, _exclusive(conn, endpoint.source):

@@ -30,8 +30,9 @@ from sources.open311.parse import first_usable
 class Feed:
     """The server's requests and services; each request kept as its exact JSON text."""
 
-    def __init__(self, requests: list[Any], services: list[Any] | None = None, tz: str = "Europe/Moscow"):
-        self.tz = tz
+    def __init__(self, requests: list[Any], services: list[Any] | None = None, tz: str = "Europe/Moscow",
+                 source: str | None = None):
+        self.tz, self.source = tz, source
         self._lock = threading.Lock()
         self._entries: list[tuple[datetime | None, str | None, str, Any]] = []
         for obj in requests:
@@ -43,7 +44,7 @@ class Feed:
         document = loads(Path(path).read_bytes())
         if isinstance(document, list):
             return cls(document, tz=tz)
-        return cls(document.get("requests", []), document.get("services"), tz=tz)
+        return cls(document.get("requests", []), document.get("services"), tz=tz, source=document.get("source"))
 
     def _entry(self, obj: Any) -> tuple[datetime | None, str | None, str, Any]:
         if not isinstance(obj, Pairs):
