@@ -69,6 +69,8 @@ def first_usable(obj: Pairs, key: str, kind: str, tz: str) -> tuple[Any, str | N
     """(typed value, None) of the first value of `key` that parses; (None, why) when none does."""
     problem = None
     for value in obj.values_of(key):
+        if key == "media_url":
+            value = _media_url(value)
         try:
             result = _usable(kind, value, tz)
         except FieldError as exc:
@@ -111,7 +113,8 @@ def request_record(obj: Any, *, judge: SnapshotJudge, line_no: int, page: str | 
             flags.append(f"bad_{field}")
         fields[field] = value
         if len(obj.values_of(key)) > 1 and value is not None:
-            payload[key] = next(v for v in obj.values_of(key) if _safe(FIELDS[field], v, judge.tz) == value)
+            payload[key] = next(v for v in obj.values_of(key)
+                                if _safe(FIELDS[field], _media_url(v) if key == "media_url" else v, judge.tz) == value)
 
     status = (fields.get("status") or "").strip().lower()
     if status and status not in KNOWN_STATUSES:
@@ -128,6 +131,15 @@ def request_record(obj: Any, *, judge: SnapshotJudge, line_no: int, page: str | 
     # Values are typed already; the judge types them again (idempotent) and checks the contract.
     return judge.judge(fields=fields, payload=payload, exported_at=exported_at, line_no=line_no, sheet=page,
                        flags=flags)
+
+
+def _media_url(value: Any) -> Any:
+    """Some feeds (Boston's) send media_url as a list of {"url": ...}: the first URL is the value."""
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, dict) and isinstance(value.get("url"), str):
+        return value["url"]
+    return value
 
 
 def _safe(kind: str, value: Any, tz: str) -> Any:

@@ -1,7 +1,9 @@
 """Reading one window of requests.json page by page, and knowing whether the read was whole.
 
 Paging (`page`, `page_size`) is not in GeoReport v2 itself but most servers accept it; a short or empty
-page ends the window. Pages served while the data shifts repeat or skip objects, and a faulty server may
+page ends the window. A server may cap page_size below what was asked (Austin's: 500): a short first
+page of a round size (50, 100, ...) is followed by one more page, and if that one brings more, the
+server's size is what a full page is from then on. Pages served while the data shifts repeat or skip objects, and a faulty server may
 answer a page with another one; a read in which an object shows up on two pages, or a page comes twice,
 is read again. Two reads that agree are the data (a server that repeats its last page, or a feed that
 really lists an object twice). A server that ignores `page` answers page 2 with page 1: the window is
@@ -90,6 +92,7 @@ class WindowRead:
 class WindowReader:
     def __init__(self, client: Open311Client, page_size: int, *, rereads: int = 2, max_pages: int = 10_000):
         self.client, self.page_size, self.rereads, self.max_pages = client, page_size, rereads, max_pages
+        self.full = page_size  # a full page: what we ask for, or the server's own limit once seen
 
     def read(self, start: datetime, end: datetime) -> WindowRead:
         passes: list[Pass] = []
@@ -98,7 +101,7 @@ class WindowReader:
             if current.clean:
                 return self._result(start, end, [current])
             if passes and current.signature == passes[-1].signature:  # the same answer twice: that is the data
-                if current.repeated_at == 2 and len(current.pages[0].items) >= self.page_size:
+                if current.repeated_at == 2:  # page 2 is page 1 again: the server ignores `page`
                     return self._split(start, end)
                 return self._result(start, end, [current])
             passes.append(current)
@@ -109,6 +112,7 @@ class WindowReader:
 
     def _pass(self, start: datetime, end: datetime) -> Pass:
         result = Pass()
+        probe = 0  # a round short first page may be the server's own page limit: the next page tells
         for number in range(1, self.max_pages + 1):
             params = {"start_date": w3(start), "end_date": w3(end), "page": number, "page_size": self.page_size}
             document, url = self.client.get_json("requests.json", params)
@@ -121,8 +125,17 @@ class WindowReader:
                 result.repeated_at = number
                 return result
             result.pages.append(page)
-            if len(items) < self.page_size:
+            size = len(items)
+            if probe and size:
+                self.full, probe = probe, 0  # more came after the "short" page: it was a full one
+            elif probe:
                 return result
+            if size >= self.full:
+                continue
+            if number == 1 and size and size % 10 == 0 and self.full == self.page_size:
+                probe = size
+                continue
+            return result
         raise Open311Error(f"{w3(start)}..{w3(end)}: more than {self.max_pages} pages; use smaller windows")
 
     def _split(self, start: datetime, end: datetime) -> WindowRead:
