@@ -16,7 +16,7 @@ from sources.open311.poll import PollError, PollReport, poll_endpoint
 @contextmanager
 def configured_endpoints(settings: Settings) -> Iterator[list[Endpoint]]:
     """TSUR_OPEN311_ENDPOINTS; when unset, the sample feed of the landing folder behind a local server."""
-    configured = endpoints_from_env()
+    configured = endpoints_from_env(settings.source_timezone)
     if configured:
         yield configured
         return

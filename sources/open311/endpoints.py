@@ -81,7 +81,7 @@ def parse_since(text: str, tz: str = "Europe/Moscow") -> datetime:
         raise ValueError(f"since: {exc}") from None
 
 
-def endpoints_from_json(text: str | None) -> list[Endpoint]:
+def endpoints_from_json(text: str | None, default_tz: str = "Europe/Moscow") -> list[Endpoint]:
     """Endpoints from the JSON of TSUR_OPEN311_ENDPOINTS; an empty or unset value gives none."""
     if not text or not text.strip():
         return []
@@ -98,9 +98,9 @@ def endpoints_from_json(text: str | None) -> list[Endpoint]:
         if unknown:
             raise ValueError(f"TSUR_OPEN311_ENDPOINTS: unknown keys {sorted(unknown)} "
                              "(the api key goes in an environment variable named by api_key_env)")
-        values = dict(item)
+        values = {"timezone": default_tz, **item}
         if values.get("since"):
-            values["since"] = parse_since(values["since"], values.get("timezone", "Europe/Moscow"))
+            values["since"] = parse_since(values["since"], values["timezone"])
         out.append(Endpoint(**values))
     sources = [e.source for e in out]
     if len(set(sources)) != len(sources):
@@ -108,5 +108,5 @@ def endpoints_from_json(text: str | None) -> list[Endpoint]:
     return out
 
 
-def endpoints_from_env() -> list[Endpoint]:
-    return endpoints_from_json(os.environ.get("TSUR_OPEN311_ENDPOINTS"))
+def endpoints_from_env(default_tz: str = "Europe/Moscow") -> list[Endpoint]:
+    return endpoints_from_json(os.environ.get("TSUR_OPEN311_ENDPOINTS"), default_tz)

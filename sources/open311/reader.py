@@ -36,10 +36,11 @@ class Page:
 class Pass:
     pages: list[Page] = field(default_factory=list)
     repeated_at: int | None = None  # a page that came back equal to the one before it
+    stable: bool = False  # read twice with the same answer: whatever it looks like, it is the data
 
     @property
     def clean(self) -> bool:
-        return self.repeated_at is None and not self.overlaps
+        return self.stable or (self.repeated_at is None and not self.overlaps)
 
     @property
     def overlaps(self) -> bool:
@@ -98,13 +99,13 @@ class WindowReader:
         passes: list[Pass] = []
         for _ in range(self.rereads + 1):
             current = self._pass(start, end)
-            if current.clean:
-                return self._result(start, end, [current])
-            if passes and current.signature == passes[-1].signature:  # the same answer twice: that is the data
-                if current.repeated_at == 2:  # page 2 is page 1 again: the server ignores `page`
+            if not current.clean and passes and current.signature == passes[-1].signature:
+                if current.repeated_at == 2:  # page 2 is page 1 again, twice: the server ignores `page`
                     return self._split(start, end)
-                return self._result(start, end, [current])
+                current.stable = True
             passes.append(current)
+            if current.clean:  # every object seen on the way is kept, the clean read first
+                return self._result(start, end, [current, *passes[:-1]])
         result = self._result(start, end, passes)
         result.complete = False
         result.note = f"the pages of {w3(start)}..{w3(end)} changed on each of {len(passes)} reads"

@@ -67,6 +67,12 @@ class Feed:
                     return
             self._entries.append(entry)
 
+    def append(self, obj: Any) -> None:
+        """Add an object even if the feed has it already: feeds do list a request twice."""
+        entry = self._entry(obj)
+        with self._lock:
+            self._entries.append(entry)
+
     def texts(self) -> list[str]:
         with self._lock:
             return [e[2] for e in self._entries]

@@ -139,6 +139,15 @@ def test_a_server_dying_mid_poll_then_a_second_poll_completes(db, server):
     assert cursor(db) == NOW
 
 
+def test_a_feed_that_lists_a_request_twice_across_pages_is_read_whole(db, server):
+    from sources.open311.jsontext import Pairs
+
+    server.feed.append(Pairs(list(DATA[4].items())))  # R-005 ends page 1; its twin opens page 2
+    report = poll(db, server)
+    assert set(stored(db)) == snapshots(DATA) and len(stored(db)) == 57
+    assert report.complete and cursor(db) == NOW  # read twice, the same both times: that is the feed
+
+
 def test_a_server_that_ignores_paging_is_read_in_smaller_windows(db):
     with Open311Server(Feed(DATA), honour_paging=False, default_page_size=10) as capped:
         report = poll(db, capped)

@@ -78,6 +78,14 @@ def test_malformed_optional_dates_are_flagged_not_fatal():
     assert r["flags"] == ["bad_due_at", "bad_updated_at", "exported_at_from_requested_datetime"]
 
 
+def test_media_url_as_a_list_of_objects_gives_its_first_url():
+    r = fields(one('{"service_request_id": 200012223, "requested_datetime": "2018-09-06T19:51:48.000Z",'
+                   ' "media_url": [{"id": "a0", "url": "https://img.example/1.png", "tags": ["Create"]}]}'))
+    assert r["record"] == {"appeal_id": "200012223", "created_at": "2018-09-06T19:51:48+00:00",
+                           "media_url": "https://img.example/1.png"}
+    assert r["payload"]["media_url"][0]["id"] == "a0"  # as received
+
+
 def test_unknown_status_is_kept_as_sent_and_flagged():
     r = fields(one('{"service_request_id": "C", "requested_datetime": "2025-03-01T08:15:00Z",'
                    ' "updated_datetime": "2025-03-02T08:15:00Z", "status": "In Progress"}'))
