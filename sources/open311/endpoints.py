@@ -4,8 +4,8 @@
       "jurisdiction_id": "naryan-mar", "api_key_env": "NM_OPEN311_KEY"}]
 
 Optional per endpoint: "since" (first poll starts there, ISO 8601), "timezone" (for dates without an
-offset), "window_days", "lookback_days", "page_size", "max_rps", "retries", "timeout" (read, seconds). The api key itself is never in this
-list: only the name of the environment variable that holds it.
+offset), "window_days", "lookback_days", "page_size", "max_rps", "retries", "timeout" (read, seconds).
+The api key itself is never in this list: only the name of the environment variable that holds it.
 """
 
 from __future__ import annotations

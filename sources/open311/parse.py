@@ -44,14 +44,6 @@ def request_list(document: Any) -> list[Any]:
     raise BodyError(f"not a GeoReport v2 request list: a JSON {_JSON_KINDS.get(type(document), 'object')}")
 
 
-def request_id(obj: Any) -> str | None:
-    """The object's usable service_request_id (first usable of repeated ones), else None."""
-    if not isinstance(obj, Pairs):
-        return None
-    value, _ = first_usable(obj, "service_request_id", "text", "UTC")
-    return value
-
-
 def _usable(kind: str, value: Any, tz: str) -> Any:
     """The typed value, None for "null"-likes; raises FieldError for what cannot be this kind."""
     if isinstance(value, bool) or (isinstance(value, str) and value.strip().lower() in _BOOLEAN_WORDS):

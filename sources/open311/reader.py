@@ -3,9 +3,9 @@
 Paging (`page`, `page_size`) is not in GeoReport v2 itself but most servers accept it; a short or empty
 page ends the window. A server may cap page_size below what was asked (Austin's: 500): a short first
 page of a round size (50, 100, ...) is followed by one more page, and if that one brings more, the
-server's size is what a full page is from then on. Pages served while the data shifts repeat or skip objects, and a faulty server may
-answer a page with another one; a read in which an object shows up on two pages, or a page comes twice,
-is read again. Two reads that agree are the data (a server that repeats its last page, or a feed that
+server's size is what a full page is from then on. Pages served while the data shifts repeat or skip
+objects, and a faulty server may answer a page with another one; a read in which an object shows up on
+two pages, or a page comes twice, is read again. Two reads that agree are the data (a server that repeats its last page, or a feed that
 really lists an object twice). A server that ignores `page` answers page 2 with page 1: the window is
 cut in halves until each half fits in one page.
 """
