@@ -33,6 +33,7 @@ LOADER = "open311"
 CHANNEL = "portal"
 FIRST_POLL_DAYS = 90  # without a cursor or `since`: GeoReport's own default span
 _POLL_LOCK = 746_003  # with hashtext(source): one poll per source at a time
+LOCK_WAIT_SECONDS = 15.0
 
 
 @dataclass
@@ -110,11 +111,16 @@ def read_cursor(conn: psycopg.Connection, source: str, endpoint: str) -> datetim
 
 
 @contextmanager
-def _exclusive(conn: psycopg.Connection, source: str) -> Iterator[None]:
-    with conn.transaction():
-        got = conn.execute("select pg_try_advisory_lock(%s, hashtext(%s))", (_POLL_LOCK, source)).fetchone()[0]
-    if not got:
-        raise Open311Error(f"{source}: another poll of this source is running")
+def _exclusive(conn: psycopg.Connection, source: str, wait_seconds: float | None = None) -> Iterator[None]:
+    """One poll per source at a time; a poll that is still running (or a killed one whose session the
+    server has not yet closed) is waited for a little, then this one gives up."""
+    wait = LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
+    try:
+        with conn.transaction():
+            conn.execute("select set_config('lock_timeout', %s, true)", (f"{int(wait * 1000)}ms",))
+            conn.execute("select pg_advisory_lock(%s, hashtext(%s))", (_POLL_LOCK, source))
+    except psycopg.errors.LockNotAvailable:
+        raise Open311Error(f"{source}: another poll of this source is running") from None
     try:
         yield
     finally:

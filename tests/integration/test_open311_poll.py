@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from sources.open311.client import Open311Error
 from sources.open311.poll import PollError, poll_endpoint
 from sources.open311.server import Feed, Open311Server
 from tests.integration.open311_helpers import (FAST, NOW, SINCE, cursor, endpoint, make_requests, raw_dump,
@@ -195,3 +196,14 @@ def test_the_api_key_is_in_no_raw_table_and_no_log(db, caplog, monkeypatch):
     dump = raw_dump(db)
     assert "jurisdiction_id=nm" in dump and secret not in dump
     assert "requests.json" in caplog.text and secret not in caplog.text
+
+
+def test_two_polls_of_one_source_do_not_run_at_once(db, server, warehouse, monkeypatch):
+    from sources.open311 import poll as poll_module
+
+    monkeypatch.setattr(poll_module, "LOCK_WAIT_SECONDS", 0.3)
+    with warehouse.connect(autocommit=True) as other, poll_module._exclusive(other, "test-city"):
+        with pytest.raises(Open311Error, match="another poll of this source is running"):
+            poll(db, server)
+        assert stored(db) == []
+    assert len(poll(db, server).windows) == 4  # once the other one is done
