@@ -208,6 +208,16 @@ def cmd_calendar(args: argparse.Namespace) -> None:
     print(f"{write_seed()} days -> {SEED_PATH}")
 
 
+def cmd_poll_open311(args: argparse.Namespace) -> None:
+    from orchestration.open311 import poll_command
+    from sources.open311.client import Open311Error
+
+    try:
+        poll_command(_warehouse(), vars(args))
+    except (Open311Error, ValueError) as exc:
+        raise CliError(str(exc)) from None
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tsur", description="Хранилище обращений ЦУР НАО")
     sub = p.add_subparsers(dest="command", required=True)
@@ -249,6 +259,19 @@ def parser() -> argparse.ArgumentParser:
     bench.set_defaults(func=cmd_bench)
     calendar = sub.add_parser("calendar", help="regenerate the production calendar seed")
     calendar.set_defaults(func=cmd_calendar)
+    o311 = sub.add_parser("poll-open311", help="poll one Open311 GeoReport v2 endpoint now")
+    o311.add_argument("base_url", metavar="BASE_URL", help="e.g. https://city.example/open311/v2")
+    o311.add_argument("--source", required=True, help="source code of this system, e.g. open311-naryan-mar")
+    o311.add_argument("--since", help="read requests made since this date (YYYY-MM-DD or ISO 8601 with offset)")
+    o311.add_argument("--jurisdiction-id")
+    o311.add_argument("--api-key-env", help="name of the environment variable that holds the api key")
+    o311.add_argument("--window-days", type=float)
+    o311.add_argument("--lookback-days", type=float)
+    o311.add_argument("--page-size", type=int)
+    o311.add_argument("--max-rps", type=float, help="requests per second at most (default 2)")
+    o311.add_argument("--retries", type=int, help="retries of a failed request (default 5)")
+    o311.add_argument("--timeout", type=float, help="read timeout, seconds (default 60)")
+    o311.set_defaults(func=cmd_poll_open311)
     return p
 
 

@@ -8,6 +8,9 @@ from orchestration.defs.export.assets import sector_monthly_csv
 from orchestration.defs.ingest.assets import raw_appeal_events
 from orchestration.defs.ingest.native import native_assets, native_checks
 from orchestration.defs.ingest.sensor import landing_files_sensor
+from orchestration.defs.open311.assets import raw_open311_requests
+from orchestration.defs.open311.checks import open311_batches_reconcile, open311_windows_reconcile
+from orchestration.defs.open311.schedules import open311_poll_job, open311_schedule
 from orchestration.defs.quality.checks import suite_checks
 from orchestration.defs.quality.freshness_checks import channel_freshness
 from orchestration.defs.quality.jobs import export_job
@@ -22,10 +25,12 @@ build = dg.define_asset_job("tsur_build", selection=dg.AssetSelection.assets(tsu
 gated_export = export_job(sector_monthly_csv)
 
 defs = dg.Definitions(
-    assets=[raw_appeal_events, *native_assets, tsur_dbt_assets, sector_monthly_csv],
-    asset_checks=[*native_checks, *suite_checks, *reconcile_checks, channel_freshness],
-    jobs=[everything, build, gated_export],
+    assets=[raw_appeal_events, *native_assets, raw_open311_requests, tsur_dbt_assets, sector_monthly_csv],
+    asset_checks=[*native_checks, open311_batches_reconcile, open311_windows_reconcile,
+                  *suite_checks, *reconcile_checks, channel_freshness],
+    jobs=[everything, build, gated_export, open311_poll_job],
     sensors=[landing_files_sensor],
+    schedules=[open311_schedule],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

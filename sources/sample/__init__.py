@@ -3,8 +3,9 @@
     from sources.sample import generate_sample
     sample = generate_sample(Path("data/landing"), year=2025, seed=20251, scale=1.0)
 
-formats="native" (default): ПОС and ИМ XLSX exports, a ПОС CSV, СЭД CSV cards in Windows-1251, and appeal-event/1
-JSON Lines for the hotline and the municipal portal. formats="canonical": every channel as appeal-event/1.
+formats="native" (default): ПОС and ИМ XLSX exports, a ПОС CSV, СЭД CSV cards in Windows-1251, the municipal
+portal's Open311 feed (portal/open311.json, served over HTTP by the local server when polled), and appeal-event/1
+JSON Lines for the hotline. formats="canonical": every channel as appeal-event/1.
 The same arguments always give byte-identical files: one `random.Random(seed)` drives everything,
 first the simulated world (`world.build_world`), then the writers and the injected damage.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from sources.sample.canonical import InjectedLine, SampleSummary, write_canonical
 from sources.sample.native import NativeSummary, write_native_files
+from sources.sample.open311_feed import Open311FeedSummary, write_open311_feed
 from sources.sample.world import Appeal, AppealState, SimEvent, World, build_world
 
 __all__ = ["Appeal", "AppealState", "InjectedLine", "Sample", "SampleSummary", "SimEvent", "World", "build_world",
@@ -32,6 +34,7 @@ class Sample:
     appeals: int
     canonical: SampleSummary
     native: NativeSummary | None = None
+    open311: Open311FeedSummary | None = None
     paths: list[Path] = field(default_factory=list)
 
     @property
@@ -51,6 +54,7 @@ def generate_sample(landing_dir: Path, year: int = 2025, seed: int = 20251, scal
     if formats == "canonical":
         canonical = write_canonical(world, Path(landing_dir), rng)
         return Sample(len(world.appeals), canonical, None, list(canonical.paths))
-    canonical = write_canonical(world, Path(landing_dir), rng, channels=frozenset({"hotline", "portal"}))
+    canonical = write_canonical(world, Path(landing_dir), rng, channels=frozenset({"hotline"}))
     native = write_native_files(world, Path(landing_dir), rng)
-    return Sample(len(world.appeals), canonical, native, list(canonical.paths) + list(native.paths))
+    feed = write_open311_feed(world, Path(landing_dir) / "portal" / "open311.json")
+    return Sample(len(world.appeals), canonical, native, feed, [*canonical.paths, *native.paths, feed.path])
