@@ -38,7 +38,7 @@ def recorded_figures(conn: psycopg.Connection, period: str, revision: int) -> Fi
 
 def record_kpis(conn: psycopg.Connection, period: str, schema_suffix: str, as_of: datetime,
                 batch_hwm: int) -> int:
-    """Record the period's headline figures of the build in `schema_suffix`; return the revision they are in."""
+    """Record the period's headline figures of the build in `schema_suffix`; return their revision."""
     if as_of.tzinfo is None:
         raise ValueError(f"as_of needs a time zone: {as_of}")
     schema = marts_schema(schema_suffix)
@@ -55,8 +55,8 @@ def record_kpis(conn: psycopg.Connection, period: str, schema_suffix: str, as_of
         revision = (last or 0) + 1
         with conn.cursor() as cur:
             cur.executemany(
-                "insert into reports.kpi_snapshots (period, revision, slice_kind, slice_code, indicator, value,"
-                " as_of, batch_hwm, source_schema) values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                "insert into reports.kpi_snapshots (period, revision, slice_kind, slice_code, indicator,"
+                " value, as_of, batch_hwm, source_schema) values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [(period, revision, kind, code, indicator, value, as_of, batch_hwm, schema)
                  for (kind, code, indicator), value in sorted(figures.items())])
     return revision

@@ -61,7 +61,8 @@ def suffix_for(period: str) -> str:
 
 def check_suffix(suffix: str) -> str:
     if not _SUFFIX.match(suffix or ""):
-        raise ValueError(f"schema suffix must be lower-case letters, digits and _, starting with a letter: {suffix!r}")
+        raise ValueError(f"schema suffix must be lower-case letters, digits and _, starting with a letter:"
+                         f" {suffix!r}")
     return suffix
 
 
@@ -73,7 +74,8 @@ def marts_schema(suffix: str) -> str:
 def dbt_vars(as_of: datetime, batch_hwm: int, schema_suffix: str) -> dict:
     if as_of.tzinfo is None or as_of.utcoffset() is None:
         raise ValueError(f"as_of needs a time zone: {as_of}")
-    return {"as_of": as_of.isoformat(), "batch_hwm": int(batch_hwm), "schema_suffix": check_suffix(schema_suffix)}
+    return {"as_of": as_of.isoformat(), "batch_hwm": int(batch_hwm),
+            "schema_suffix": check_suffix(schema_suffix)}
 
 
 def dbt_command(dbt: str, variables: dict, select: str | None = None) -> list[str]:

@@ -176,6 +176,9 @@ def parser() -> argparse.ArgumentParser:
     ui.set_defaults(func=cmd_ui)
     calendar = sub.add_parser("calendar", help="regenerate the production calendar seed")
     calendar.set_defaults(func=cmd_calendar)
+    from orchestration.reporting import add_report_command
+
+    add_report_command(sub)
     return p
 
 

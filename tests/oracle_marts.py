@@ -132,7 +132,8 @@ def fold(appeal, as_of: datetime, sectors: dict) -> dict:
 def read(landing, damaged, as_of: datetime) -> dict[str, dict]:
     """Every appeal received and not rejected, keyed source/appeal_id, with its repeat flag."""
     sectors = sector_map()
-    appeals = {a.source + "/" + a.appeal_id: fold(a, as_of, sectors) for a in read_appeals(landing, damaged).values()}
+    appeals = {a.source + "/" + a.appeal_id: fold(a, as_of, sectors)
+               for a in read_appeals(landing, damaged).values()}
     appeals = {k: a for k, a in appeals.items() if not a["rejected"]}
     for chain in repeat_chains(appeals):
         for key in chain["members"][1:]:
@@ -177,8 +178,9 @@ def cell_figures(members: list[dict], residents: int | None) -> dict:
     answered, on_time, rated = count("first_answer"), count("on_time"), count("rated")
     satisfied = sum(1 for a in members if a["satisfied"])
     return {
-        "incoming": n, "answered": answered, "answered_on_time": on_time, "on_time_share": share(on_time, answered),
-        "overdue_open": count("open_overdue"), "with_interim": count("interim"), "redirected": count("redirected"),
+        "incoming": n, "answered": answered, "answered_on_time": on_time,
+        "on_time_share": share(on_time, answered), "overdue_open": count("open_overdue"),
+        "with_interim": count("interim"), "redirected": count("redirected"),
         "returned": count("returned"), "rated": rated, "satisfied": satisfied, "repeated": count("repeat"),
         "substantive": count("substantive"), "interim_share": share(count("interim"), n),
         "redirect_share": share(count("redirected"), n), "return_share": share(count("returned"), answered),

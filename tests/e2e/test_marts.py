@@ -1,5 +1,5 @@
-"""The BI marts on the sample year, built by the Dagster job, against figures computed from the same event files
-by tests/oracle_marts.py; and what a BI user sees in PostgreSQL: a comment on every table and column."""
+"""The BI marts on the sample year, built by the Dagster job, against figures computed from the same event
+files by tests/oracle_marts.py; and what a BI user sees in PostgreSQL: a comment on every table and column."""
 
 import csv
 from collections import Counter, defaultdict
@@ -14,8 +14,8 @@ from tests.oracle_marts import (cell_figures, conflicts, local_date, population,
                                 share, signed_working_days, working_days_between)
 
 pytestmark = pytest.mark.slow
-COUNTS = ("incoming", "answered", "answered_on_time", "overdue_open", "with_interim", "redirected", "returned",
-          "rated", "satisfied", "repeated", "substantive")
+COUNTS = ("incoming", "answered", "answered_on_time", "overdue_open", "with_interim", "redirected",
+          "returned", "rated", "satisfied", "repeated", "substantive")
 SHARES = ("on_time_share", "interim_share", "redirect_share", "return_share", "satisfaction_share",
           "rating_coverage", "repeat_share", "completeness", "substantive_share", "appeals_per_1000")
 QUANTILES = ("first_reaction_median_hours", "first_reaction_p90_hours", "resolution_median_days",
@@ -112,7 +112,8 @@ def test_agency_rating_matches_the_independent_reading(built):
             f["incoming"], f["answered"], f["on_time_share"], f["satisfaction_share"], f["return_share"],
             f["completeness"], f["substantive_share"]), key
         if len(members) < minimum:
-            assert (r["rating_status_name"], r["score"], r["score_rank"]) == ("недостаточно данных", None, None)
+            assert r["rating_status_name"] == "недостаточно данных"
+            assert (r["score"], r["score_rank"]) == (None, None)
             continue
         median = f["resolution_median_days"]
         components = {
@@ -163,7 +164,8 @@ def test_repeat_clusters_match(built):
 
 def test_conflicts_match_by_reason(built):
     truth, _, conn = built
-    got = Counter(dict(conn.execute("select reason_code, count(*) from marts.mart_conflicts group by 1").fetchall()))
+    got = Counter(dict(conn.execute(
+        "select reason_code, count(*) from marts.mart_conflicts group by 1").fetchall()))
     want = +conflicts(truth)
     assert got == want
     assert want["negative_rating"] > 0 and want["returned"] > 0 and want["redirect_back"] > 0
@@ -176,7 +178,8 @@ def test_workload_reconciles_with_the_appeals(built):
     for r in work:
         by_kind[r["period_kind"]] += r["incoming"]
         if r["working_days"]:
-            assert r["staff_needed"] == rounded(r["workload_minutes"] / (r["working_days"] * r["fte_minutes_per_day"]), 2)
+            capacity = r["working_days"] * r["fte_minutes_per_day"]
+            assert r["staff_needed"] == rounded(r["workload_minutes"] / capacity, 2)
     arrived = 0  # appeals whose working day of receipt (the next one after a day off) has come
     for a in truth.values():
         day = local_date(a["received"])
@@ -185,7 +188,8 @@ def test_workload_reconciles_with_the_appeals(built):
         arrived += day <= local_date(as_of)
     assert by_kind["day"] == by_kind["week"] == by_kind["month"] == arrived
     last = max(r["period_start"] for r in work if r["period_kind"] == "month")
-    in_work = sum(r["in_work_at_end"] for r in work if r["period_kind"] == "month" and r["period_start"] == last)
+    in_work = sum(r["in_work_at_end"] for r in work
+                  if r["period_kind"] == "month" and r["period_start"] == last)
     assert in_work == sum(a["open"] for a in truth.values())
 
 
@@ -195,7 +199,8 @@ def test_regional_problems_cover_every_sector_and_decompose_the_buckets(built):
     per_sector = Counter((r["period"], r["sector_code"]) for r in got if r["row_kind"] == "category")
     assert min(per_sector.values()) >= 3
     volumes = Counter((a["month"], a["category"]) for a in truth.values())
-    categories = {(r["period_start"], r["category_code"]): r["incoming"] for r in got if r["row_kind"] == "category"}
+    categories = {(r["period_start"], r["category_code"]): r["incoming"]
+                  for r in got if r["row_kind"] == "category"}
     assert {k: v for k, v in categories.items() if v} == dict(volumes)
     problems = Counter()
     for r in got:
@@ -244,11 +249,12 @@ def test_every_mart_table_and_column_is_documented_for_bi(built):
                         " and coalesce(obj_description(c.oid, 'pg_class'), '') = ''").fetchall()
     assert bare == []
     # Formulas reach the BI tool with the column.
-    comment = conn.execute("select col_description('marts.mart_sector_kpi'::regclass, a.attnum) from pg_attribute a"
-                           " where a.attrelid = 'marts.mart_sector_kpi'::regclass and a.attname = 'on_time_share'"
-                           ).fetchone()[0]
+    comment = conn.execute(
+        "select col_description(a.attrelid, a.attnum) from pg_attribute a"
+        " where a.attrelid = 'marts.mart_sector_kpi'::regclass and a.attname = 'on_time_share'").fetchone()[0]
     assert "answered_on_time / answered" in comment
-    indexed = {t for (t,) in conn.execute("select tablename from pg_indexes where schemaname = 'marts'").fetchall()}
+    indexed = {t for (t,) in conn.execute(
+        "select tablename from pg_indexes where schemaname = 'marts'").fetchall()}
     assert {"mart_sector_kpi", "mart_agency_rating", "mart_deadline_control", "mart_workload"} <= indexed
 
 

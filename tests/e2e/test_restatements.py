@@ -1,5 +1,5 @@
-"""As-of reporting on a real PostgreSQL: October 2025 is reported at its close; events that occurred in October
-but arrive later change the figures as known now and never the figures as of the report.
+"""As-of reporting on a real PostgreSQL: October 2025 is reported at its close; events that occurred in
+October but arrive later change the figures as known now and never the figures as of the report.
 
 Expected figures come from tests/oracle_marts.py reading the same event files, not from the warehouse."""
 
@@ -18,8 +18,8 @@ HEADLINE = ("incoming", "answered", "answered_on_time", "overdue_open", "returne
             "on_time_share", "return_share", "satisfaction_share", "rating_coverage", "repeat_share",
             "first_reaction_median_hours", "resolution_median_days", "appeals_per_1000")
 SECTOR = {"housing.heating": "housing", "roads.snow": "roads", "waste.removal": "waste"}
-AGENCY = {"code": "dsgkhet", "name": "Департамент строительства, жилищно-коммунального хозяйства, энергетики и "
-                                   "транспорта Ненецкого автономного округа"}
+AGENCY = {"code": "dsgkhet", "name": "Департамент строительства, жилищно-коммунального хозяйства, "
+                                   "энергетики и транспорта Ненецкого автономного округа"}
 
 
 def event(appeal: str, n: int, kind: str, at: str, **fields) -> dict:
@@ -89,19 +89,22 @@ def test_late_events_restate_the_figures_but_not_the_report(warehouse, conn, tmp
 
     # The monthly report: built as of the close from what was loaded then, and recorded.
     suffix = suffix_for(PERIOD)
-    first = build_as_of(warehouse, as_of=close, batch_hwm=None, schema_suffix=suffix, select="+mart_kpi_values")
+    first = build_as_of(warehouse, as_of=close, batch_hwm=None, schema_suffix=suffix,
+                        select="+mart_kpi_values")
     assert first["batch_hwm"] == 1
     assert record_kpis(conn, PERIOD, suffix, close, first["batch_hwm"]) == 1
     as_reported = recorded_figures(conn, PERIOD, 1)
     assert as_reported == expected_figures(landing / "first", close)
-    assert as_reported[("region", "nao", "overdue_open")] == 1 and ("sector", "waste", "incoming") not in as_reported
+    assert as_reported[("region", "nao", "overdue_open")] == 1
+    assert ("sector", "waste", "incoming") not in as_reported
 
     # October's late events arrive (the loader's transaction must not nest in our open read).
     conn.commit()
     load_event_file(conn, write(landing / "late" / "pos.jsonl", LATE_BATCH))
 
-    # The past picture rebuilt with the recorded clocks is the report, to the digit; recording it changes nothing.
-    build_as_of(warehouse, as_of=close, batch_hwm=1, schema_suffix=suffix + "_again", select="+mart_kpi_values")
+    # The past picture rebuilt with the recorded clocks is the report to the digit; recording it adds nothing.
+    build_as_of(warehouse, as_of=close, batch_hwm=1, schema_suffix=suffix + "_again",
+                select="+mart_kpi_values")
     assert headline_figures(conn, PERIOD, f"marts__{suffix}_again") == as_reported
     assert record_kpis(conn, PERIOD, suffix + "_again", close, 1) == 1
 
@@ -113,8 +116,8 @@ def test_late_events_restate_the_figures_but_not_the_report(warehouse, conn, tmp
     assert headline_figures(conn, PERIOD, "marts") == as_now
     changed = {key for key in as_reported.keys() | as_now.keys() if as_reported.get(key) != as_now.get(key)}
     restated = {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in conn.execute(
-        "select slice_kind, slice_code, indicator, first_value, now_value, difference from marts.mart_restatements"
-        " where period = %s and is_restated", (PERIOD,)).fetchall()}
+        "select slice_kind, slice_code, indicator, first_value, now_value, difference"
+        " from marts.mart_restatements where period = %s and is_restated", (PERIOD,)).fetchall()}
     assert set(restated) == changed
     for key in changed:
         before, after = as_reported.get(key), as_now.get(key)
@@ -126,9 +129,10 @@ def test_late_events_restate_the_figures_but_not_the_report(warehouse, conn, tmp
     assert restated[("region", "nao", "on_time_share")][:2] == (1, rounded(0.75, 4))
     assert restated[("region", "nao", "overdue_open")] == (1, 0, -1)
     assert restated[("sector", "waste", "incoming")] == (None, 1, None)
-    assert ("region", "nao", "rating_coverage") not in restated and ("region", "nao", "returned") not in restated
-    unchanged = conn.execute("select count(*) from marts.mart_restatements where period = %s and not is_restated",
-                             (PERIOD,)).fetchone()[0]
+    assert ("region", "nao", "rating_coverage") not in restated
+    assert ("region", "nao", "returned") not in restated
+    unchanged = conn.execute("select count(*) from marts.mart_restatements"
+                             " where period = %s and not is_restated", (PERIOD,)).fetchone()[0]
     assert unchanged == len((as_reported.keys() | as_now.keys()) - changed)
 
     # A corrected report is revision 2, from the current marts; revision 1 stays as first reported.

@@ -1,4 +1,4 @@
-"""reports.kpi_snapshots on a real PostgreSQL: a report is recorded once; a new revision only when figures change."""
+"""reports.kpi_snapshots on a real PostgreSQL: a report is recorded once, a new revision only on a change."""
 
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -34,7 +34,8 @@ FIRST = [
 
 def snapshots(conn):
     return conn.execute("select revision, slice_kind, slice_code, indicator, value, batch_hwm, source_schema"
-                        " from reports.kpi_snapshots order by revision, slice_kind, slice_code, indicator").fetchall()
+                        " from reports.kpi_snapshots"
+                        " order by revision, slice_kind, slice_code, indicator").fetchall()
 
 
 def test_a_report_is_recorded_once_and_revised_only_on_change(conn):
@@ -49,11 +50,12 @@ def test_a_report_is_recorded_once_and_revised_only_on_change(conn):
     assert record_kpis(conn, "2025-10", "asof_t1", CLOSE, 6) == 1
     assert len(snapshots(conn)) == 3
     # A late rating arrives: the next build differs in one figure, which makes a whole new revision.
-    build(conn, "marts__asof_t2", [r if r[3] != "satisfaction_share" else r[:5] + (Decimal("0.5"),) for r in FIRST])
+    rated = [r if r[3] != "satisfaction_share" else r[:5] + (Decimal("0.5"),) for r in FIRST]
+    build(conn, "marts__asof_t2", rated)
     assert record_kpis(conn, "2025-10", "asof_t2", CLOSE, 7) == 2
     second = [row for row in snapshots(conn) if row[0] == 2]
-    assert [(r[3], r[4], r[5]) for r in second] == [("incoming", 10, 7), ("satisfaction_share", Decimal("0.5"), 7),
-                                                    ("incoming", 4, 7)]
+    assert [(r[3], r[4], r[5]) for r in second] == [
+        ("incoming", 10, 7), ("satisfaction_share", Decimal("0.5"), 7), ("incoming", 4, 7)]
     assert record_kpis(conn, "2025-10", "asof_t2", CLOSE, 7) == 2
     # Another period is reported on its own.
     assert record_kpis(conn, "2025-09", "asof_t1", CLOSE, 5) == 1

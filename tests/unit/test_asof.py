@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from orchestration.asof import (check_suffix, dbt_command, dbt_vars, marts_schema, period_bounds, period_close,
-                                suffix_for)
+from orchestration.asof import (check_suffix, dbt_command, dbt_vars, marts_schema, period_bounds,
+                                period_close, suffix_for)
 
 MSK = timezone(timedelta(hours=3))
 
@@ -48,7 +48,8 @@ def test_suffixes_and_schemas():
 
 def test_dbt_vars_need_an_aware_moment_and_a_suffix():
     variables = dbt_vars(datetime(2025, 11, 1, tzinfo=MSK), 7, "asof_2025_10")
-    assert variables == {"as_of": "2025-11-01T00:00:00+03:00", "batch_hwm": 7, "schema_suffix": "asof_2025_10"}
+    assert variables == {"as_of": "2025-11-01T00:00:00+03:00", "batch_hwm": 7,
+                         "schema_suffix": "asof_2025_10"}
     with pytest.raises(ValueError, match="time zone"):
         dbt_vars(datetime(2025, 11, 1), 7, "asof_2025_10")
 
