@@ -8,9 +8,10 @@ from datetime import datetime
 from orchestration.asof import build_as_of, drop_suffix_schemas, marts_schema, period_close, suffix_for
 
 
-def report_period(warehouse, period: str, batch_hwm: int | None = None, keep: bool = True) -> tuple[int, dict]:
-    """The period as the warehouse knows it at its close (world time), from the batches loaded so far or up to
-    `batch_hwm` (knowledge time); recorded in reports.kpi_snapshots. Returns the revision and the build's vars."""
+def report_period(warehouse, period: str, batch_hwm: int | None = None,
+                  keep: bool = True) -> tuple[int, dict]:
+    """The period as the warehouse knows it at its close (world time), from the batches loaded so far or up
+    to `batch_hwm` (knowledge time), recorded in reports.kpi_snapshots; returns the revision and the vars."""
     from exports.kpi_history import record_kpis
 
     suffix = suffix_for(period)
@@ -47,7 +48,8 @@ def _has_current_marts(conn) -> bool:
 
 
 def add_report_command(sub) -> None:
-    report = sub.add_parser("report", help="build as of a period's close (2025-10, 2025-Q4, 2025) and record it")
+    report = sub.add_parser("report",
+                            help="build as of a period's close (2025-10, 2025-Q4, 2025) and record it")
     report.add_argument("period")
     report.add_argument("--batch-hwm", type=int, help="the last load batch to use (default: all loaded now)")
     report.add_argument("--drop", action="store_true", help="drop the period's schemas after recording")
