@@ -272,6 +272,9 @@ def parser() -> argparse.ArgumentParser:
     o311.add_argument("--retries", type=int, help="retries of a failed request (default 5)")
     o311.add_argument("--timeout", type=float, help="read timeout, seconds (default 60)")
     o311.set_defaults(func=cmd_poll_open311)
+    from orchestration.reporting import add_report_command
+
+    add_report_command(sub)
     return p
 
 

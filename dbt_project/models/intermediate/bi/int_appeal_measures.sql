@@ -1,0 +1,94 @@
+-- One row per appeal received (rejected ones excluded) with the per-appeal facts every indicator counts:
+-- the KPI catalogue (macros/kpis.sql) aggregates these columns and nothing else.
+with
+
+appeals as (
+
+    select * from {{ ref('fct_appeals') }}
+    where not is_rejected
+
+),
+
+folded as (
+
+    select source, appeal_id, source_category_code, source_category_name, totk_code
+    from {{ ref('int_appeals__folded') }}
+
+),
+
+repeats as (
+
+    select appeal_key, bool_or(position > 1) as is_repeat
+    from {{ ref('int_repeat_clusters') }}
+    group by appeal_key
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_working_calendar') }}
+
+),
+
+final as (
+
+    select
+        a.appeal_key,
+        a.source,
+        a.appeal_id,
+        a.channel,
+        a.legal_regime,
+        a.sector_code,
+        a.category_code,
+        a.agency_code,
+        a.agency_name,
+        a.municipality_oktmo,
+        a.theme,
+        f.source_category_code,
+        f.source_category_name,
+        f.totk_code,
+        a.received_at,
+        {{ local_date('a.received_at') }} as received_date,
+        a.received_month,
+        date_trunc('quarter', a.received_month)::date as received_quarter,
+        date_trunc('year', a.received_month)::date as received_year,
+        a.due_at,
+        a.first_reaction_at,
+        a.first_interim_at,
+        a.first_answer_at,
+        a.last_answer_at,
+        a.closed_at,
+        a.result,
+        a.rating,
+        a.redirect_count,
+        a.extension_count,
+        a.return_count,
+        a.is_open,
+        a.is_answered,
+        a.first_answer_at is not null as has_answer,
+        coalesce(a.is_answered_on_time, false) as is_answered_on_time,
+        coalesce(a.first_answer_at > a.due_at, false) as is_answered_late,
+        coalesce(a.is_open and {{ as_of() }} > a.due_at, false) as is_open_overdue,
+        {{ working_hours_between('received', 'a.received_at', 'reacted', 'a.first_reaction_at') }}
+            as first_reaction_working_hours,
+        -- Resolved by the answer in force: the last one, given after the last return.
+        case when a.is_answered then {{ working_days_between('received', 'resolved') }} end
+            as resolution_working_days,
+        a.first_interim_at is not null as has_interim_answer,
+        a.redirect_count > 0 as is_redirected,
+        a.return_count > 0 as is_returned,
+        a.rating is not null as is_rated,
+        coalesce(a.is_satisfied, false) as is_satisfied,
+        a.first_answer_at is not null and coalesce(a.result in ('supported', 'measures_taken', 'explained'), false)
+            as has_substantive_result,
+        coalesce(r.is_repeat, false) as is_repeat
+    from appeals as a
+    left join folded as f using (source, appeal_id)
+    left join repeats as r using (appeal_key)
+    left join calendar as received on received.calendar_date = {{ local_date('a.received_at') }}
+    left join calendar as reacted on reacted.calendar_date = {{ local_date('a.first_reaction_at') }}
+    left join calendar as resolved on resolved.calendar_date = {{ local_date('a.last_answer_at') }}
+
+)
+
+select * from final
