@@ -89,8 +89,15 @@ def load_records(
     source: str | None = None,
     force: bool = False,
     blank_lines: Callable[[], int] | None = None,
+    join_transaction: bool = False,
 ) -> BatchReport:
-    """Load `records` as one batch in one transaction. Files seen before (by sha256) are skipped."""
+    """Load `records` as one batch in one transaction. Files seen before (by sha256) are skipped.
+
+    join_transaction=True lets a caller commit more with the batch (a cursor, say) in its own transaction block.
+    """
+    if not join_transaction and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        # Inside an open transaction this would be a savepoint: nothing would be committed with the batch.
+        raise RuntimeError("load_records needs a connection outside a transaction: commit first or use autocommit")
     report = BatchReport(origin=origin)
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(%s)", (LOAD_LOCK,))

@@ -102,7 +102,8 @@ def warehouse(tsur_env):
 
 @pytest.fixture
 def conn(warehouse):
-    with warehouse.connect() as connection:
+    # Autocommit: loaders run their own transaction per file and refuse to run inside an open one.
+    with warehouse.connect(autocommit=True) as connection:
         yield connection
 
 

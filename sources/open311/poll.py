@@ -147,7 +147,7 @@ def store_window(conn: psycopg.Connection, endpoint: Endpoint, read: WindowRead,
             " and raw_text is not null", (LOADER, endpoint.source))}
         fresh = [r for r in records if hashlib.md5((r.raw_text or "").encode("utf-8")).hexdigest() not in before]
         batch = load_records(conn, SOURCE_ROWS, fresh, loader=LOADER, origin=window_url, origin_sha256=content,
-                             source=endpoint.source)
+                             source=endpoint.source, join_transaction=True)
         if not batch.skipped_file:
             conn.execute(
                 "insert into raw.open311_windows (batch_id, source, endpoint, window_start, window_end, pages,"

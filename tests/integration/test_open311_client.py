@@ -7,7 +7,6 @@ from dataclasses import replace
 import pytest
 
 from sources.open311.client import Open311Client, Open311Error
-from sources.open311.faults import Faults
 from sources.open311.server import Feed, Open311Server
 from tests.integration.open311_helpers import FAST, make_requests
 
