@@ -89,7 +89,8 @@ def naive(moment: datetime | None) -> datetime | None:
 def ru(moment: datetime | None, with_time: bool = True, seconds: bool = False) -> str:
     if moment is None:
         return ""
-    local = moment.astimezone(MSK)
+    # A naive value is already Moscow wall time (a cell value); astimezone would read it as the machine's zone.
+    local = moment if moment.tzinfo is None else moment.astimezone(MSK)
     return local.strftime("%d.%m.%Y" + (" %H:%M" if with_time else "") + (":%S" if seconds else ""))
 
 
