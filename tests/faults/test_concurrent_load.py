@@ -7,6 +7,7 @@ showed up in fct_appeal_events although they were beyond the build's batch_hwm. 
 the agreement of fct_appeals with fct_appeal_events guard the "whole" half: a batch read in part, or read
 by one model and not by another, fails them.
 """
+
 import json
 import os
 import subprocess
