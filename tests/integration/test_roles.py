@@ -13,7 +13,7 @@ from psycopg import sql
 
 from orchestration.cli import main
 from orchestration.embedded import EmbeddedPostgres
-from orchestration.roles import ensure_roles, scram_verifier
+from orchestration.roles import bi_role_for_build, ensure_roles, scram_verifier
 from sources.events import load_event_file
 from tests.conftest import run_dbt
 from tests.dbroles import connect_as, is_denied, login_url, private_roles
@@ -128,6 +128,34 @@ def test_roles_need_createrole_and_the_message_says_so(tsur_env, database_url, s
         with psycopg.connect(database_url) as admin:
             assert admin.execute("select has_table_privilege(%s, 'raw.appeal_events', 'insert')",
                                  (names.loader,)).fetchone() == (True,)
+
+
+def test_a_loader_login_runs_tsur_ingest_and_nothing_more(tsur_env, database_url, server_url, capsys, monkeypatch):
+    from orchestration.warehouse import Warehouse
+
+    Warehouse().start()  # the administrator migrates once
+    path = tsur_env / "a.jsonl"
+    path.write_text(event_line("e1") + "\n", encoding="utf-8")
+    with private_roles(database_url, server_url) as names:
+        with psycopg.connect(database_url, autocommit=True) as admin:
+            ensure_roles(admin, names)
+            admin.execute(sql.SQL("alter role {} login password {}").format(
+                sql.Identifier(names.loader), sql.Literal(scram_verifier("loader-pw"))))
+        monkeypatch.setenv("TSUR_DATABASE_URL", _user_url(database_url, names.loader, "loader-pw"))
+        assert main(["ingest", str(path)]) == 0
+        assert "loaded 1" in capsys.readouterr().out
+        with Warehouse().connect() as conn:
+            assert conn.execute("select current_user").fetchone() == (names.loader,)
+            assert is_denied(conn, "create schema staging")
+
+
+def test_a_build_grants_to_the_bi_role_only_once_it_exists(warehouse, database_url, server_url, tmp_path):
+    with private_roles(database_url, server_url) as names, warehouse.connect(autocommit=True) as conn:
+        assert bi_role_for_build(conn, names, None) == ""  # external server, roles not made yet
+        assert bi_role_for_build(conn, names, {n: "pw-" + n for n in names.all()}) == names.bi  # embedded
+        assert bi_role_for_build(conn, names, None) == names.bi
+        assert conn.execute("select bool_and(rolcanlogin) from pg_roles where rolname = any(%s)",
+                            (list(names.all()),)).fetchone() == (True,)
 
 
 @pytest.mark.slow
