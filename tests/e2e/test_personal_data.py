@@ -61,6 +61,8 @@ def test_nothing_of_the_people_leaves_raw(built):
     assert report.findings == []
     assert report.relations >= 25 and report.rows > 10_000 and report.files >= 1 and report.skipped == []
     assert control.kinds() >= {"name", "phone", "email", "address", "id", "phone_shape", "email_shape"}
+    print(f"\nPII scan: {report.relations} relations, {report.rows} rows, {report.files} export files, 0 hits;"
+          f" raw (control): {len(control.findings)} hits of kinds {sorted(control.kinds())}")
 
 
 def test_bi_reads_the_marts_and_nothing_restricted(built):

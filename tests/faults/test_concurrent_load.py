@@ -104,3 +104,5 @@ def test_a_build_sees_each_batch_whole_or_not_at_all(case, warehouse, dbt_manife
     # Every model of the build saw the same batches: the appeals agree with their events.
     assert folded == per_appeal and last_batch <= hwm
     assert sum(b > hwm for b in expected) >= len(overlapping)
+    print(f"\nconcurrent load ({case.name}): build batch_hwm {hwm}; {len(committed)} batches committed during the"
+          f" build, {len(overlapping)} before fct_appeal_events ran; {len(seen)} batches seen whole, 0 in part")

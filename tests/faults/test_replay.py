@@ -39,6 +39,7 @@ def test_marts_rebuilt_from_raw_are_identical(case, warehouse, dbt_manifest, tmp
         assert schema_digests(conn, "raw") == raw_before
         rebuilt = schema_digests(conn, "marts")
     assert rebuilt == marts
+    print(f"\nreplay ({case.name}): {len(marts)} marts, {sum(n for n, _ in marts.values())} rows, identical md5")
     assert len(marts) >= 8 and marts["fct_appeals"][0] > 100 and marts["fct_appeal_events"][0] > 500
     # The picture is the past one asked for: later batches and later events are not in it.
     with warehouse.connect() as conn:
