@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
+from urllib.parse import unquote, urlsplit
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -40,11 +42,20 @@ class Warehouse:
         return self.server.url()
 
     def params(self) -> dict[str, str]:
-        params = conninfo_to_dict(self.url())
-        return {k: str(v) for k, v in params.items()}
+        try:
+            params = conninfo_to_dict(self.url())
+        except psycopg.Error as exc:  # libpq quotes the part it cannot parse, which may be the password
+            error = type(exc)(redact_secrets(str(exc), self.url()))
+        else:
+            return {k: str(v) for k, v in params.items()}
+        raise error  # outside the except block: no chained original carrying the secret
 
     def connect(self, **kwargs) -> psycopg.Connection:
-        return psycopg.connect(self.url(), **kwargs)
+        try:
+            return psycopg.connect(self.url(), **kwargs)
+        except psycopg.Error as exc:
+            error = type(exc)(redact_secrets(str(exc), self.url()))
+        raise error
 
     def sqlalchemy_url(self, driver: str = "postgresql+psycopg2", **query: str) -> str:
         p = self.params()
@@ -74,3 +85,28 @@ class Warehouse:
             "PGOPTIONS": pii.pgoptions(self.settings.pii_key),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
+
+
+def url_secrets(url: str) -> list[str]:
+    """The password of a connection URL or key=value string, as written and decoded."""
+    found: list[str] = []
+    try:
+        raw = urlsplit(url).password if "://" in url else None
+    except ValueError:
+        raw = None
+    if raw is None and "://" in url:  # urlsplit gives up on some malformed authorities; take the text itself
+        match = re.match(r"^[^:/]+://[^:@/]*:([^@]*)@", url)
+        raw = match.group(1) if match else None
+    if raw:
+        found += [raw, unquote(raw)]
+    for match in re.finditer(r"password\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&]+)", url):
+        value = match.group(1)
+        found += [value, value.strip("'"), unquote(value)]
+    return sorted({f for f in found if f}, key=len, reverse=True)
+
+
+def redact_secrets(text: str, url: str) -> str:
+    """`text` with every form of the URL's password replaced by ***."""
+    for secret in url_secrets(url):
+        text = text.replace(secret, "***")
+    return text

@@ -20,7 +20,10 @@ def migrate(conn: psycopg.Connection) -> list[str]:
     applied_now: list[str] = []
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(%s)", (_LOCK,))
-        conn.execute("create schema if not exists raw")
+        # Only when missing: CREATE SCHEMA checks the database privilege even if the schema exists, and
+        # the loader role (orchestration/roles.py) may create in raw but not in the database.
+        if conn.execute("select to_regnamespace('raw')").fetchone()[0] is None:
+            conn.execute("create schema if not exists raw")
         conn.execute(
             "create table if not exists raw.schema_migrations"
             " (version text primary key, applied_at timestamptz not null default now())"

@@ -1,4 +1,4 @@
-"""`tsur db`, `tsur ui`, `tsur bench`, `tsur calendar`: looking after the warehouse."""
+"""`tsur ui`, `tsur bench`, `tsur calendar`: looking after the warehouse."""
 
 from __future__ import annotations
 
@@ -7,25 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.commands import CliError, warehouse
-
-
-def cmd_db(args: argparse.Namespace) -> None:
-    from orchestration.warehouse import Warehouse
-
-    wh = Warehouse()
-    if args.action == "stop":
-        if wh.server is None:
-            raise CliError("TSUR_DATABASE_URL is set: the server is not ours to stop")
-        print("stopped" if wh.server.stop() else "was not running")
-        return
-    wh.start(persistent=args.action == "start")
-    if args.action == "url":
-        print(wh.url())
-    elif args.action == "start":
-        print(f"running: {wh.url()}")
-    elif args.action == "status":
-        print(f"{'embedded' if wh.server else 'external'}: {wh.redacted_url()}")
+from orchestration.commands import warehouse
 
 
 def cmd_ui(args: argparse.Namespace) -> None:
@@ -60,9 +42,6 @@ def cmd_calendar(args: argparse.Namespace) -> None:
 
 
 def add_commands(sub) -> None:
-    db = sub.add_parser("db", help="the warehouse database")
-    db.add_argument("action", choices=["url", "start", "stop", "status"])
-    db.set_defaults(func=cmd_db)
     ui = sub.add_parser("ui", help="Dagster UI on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)

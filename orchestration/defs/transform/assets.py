@@ -30,6 +30,15 @@ def build_vars(conn, as_of: str | None, batch_hwm: int | None = None, schema_suf
     return {"as_of": moment.isoformat(), "batch_hwm": int(batch_hwm), "schema_suffix": schema_suffix}
 
 
+def build_bi_role(conn, wh) -> str:
+    """The role dbt grants the marts to: made sure of on the embedded server, else used if it exists."""
+    from orchestration.roles import RoleNames, bi_role_for_build, role_passwords
+
+    names = RoleNames.from_env()
+    passwords = role_passwords(wh.settings.home, names) if wh.server is not None else None
+    return bi_role_for_build(conn, names, passwords)
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
 def tsur_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
                     config: DbtBuildConfig):
@@ -37,7 +46,10 @@ def tsur_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     wh = warehouse.get()
     with wh.connect() as conn:
         variables = build_vars(conn, config.as_of, config.batch_hwm, config.schema_suffix)
+        variables["bi_role"] = build_bi_role(conn, wh)
     context.log.info(f"dbt build as of {variables['as_of']}, load batches up to {variables['batch_hwm']}")
+    if not variables["bi_role"]:
+        context.log.warning("the BI role does not exist: the marts are granted to nobody; run `tsur db roles`")
     args = ["build", "--vars", json.dumps(variables)]
     if config.full_refresh:
         args.append("--full-refresh")
