@@ -18,7 +18,7 @@ from expectations.results import Failure, Outcome
 from expectations.suite import FactTotals
 
 LIMIT = 50  # failures kept per outcome; the counts in stats are always complete
-HORIZON = "quality.qa_build_horizon"  # the as_of and batch_hwm of the last dbt build (a dbt model)
+HORIZON = "intermediate.int_build_horizon"  # the as_of and batch_hwm of the last dbt build (a dbt model)
 
 
 @dataclass(frozen=True)

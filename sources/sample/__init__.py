@@ -53,7 +53,7 @@ def generate_sample(landing_dir: Path, year: int = 2025, seed: int = 20251, scal
     world = build_world(year, seed, scale, rng=rng)
     if formats == "canonical":
         canonical = write_canonical(world, Path(landing_dir), rng)
-        return Sample(len(world.appeals), canonical, None, list(canonical.paths))
+        return Sample(len(world.appeals), canonical, paths=list(canonical.paths))
     canonical = write_canonical(world, Path(landing_dir), rng, channels=frozenset({"hotline"}))
     native = write_native_files(world, Path(landing_dir), rng)
     feed = write_open311_feed(world, Path(landing_dir) / "portal" / "open311.json")

@@ -48,7 +48,7 @@ class FormatCase:
 
 
 def _write_events(folder: Path, scale: float) -> list[Path]:
-    return generate_sample(folder, scale=scale).paths
+    return generate_sample(folder, scale=scale, formats="canonical").paths
 
 
 CANONICAL_EVENTS = FormatCase(

@@ -42,7 +42,7 @@ def chunked(files: list[Path], folder: Path) -> list[Path]:
 
 def keep_loading(case, warehouse, files, dbt: subprocess.Popen, committed: list) -> None:
     """Load one small file after another until the build ends; note each batch and when it committed."""
-    with warehouse.connect() as conn:
+    with warehouse.connect(autocommit=True) as conn:
         for path in files:
             if dbt.poll() is not None:
                 return
@@ -64,7 +64,7 @@ def test_a_build_sees_each_batch_whole_or_not_at_all(case, warehouse, dbt_manife
     first, rest = files[: len(files) // 3], files[len(files) // 3:]
     (tmp_path / "chunks").mkdir()
     later = chunked(rest, tmp_path / "chunks")
-    with warehouse.connect() as conn:
+    with warehouse.connect(autocommit=True) as conn:
         for path in first:
             case.load(conn, path)
         clocks = build_vars(conn, AS_OF)  # as the orchestrator fixes them, once, before dbt starts
@@ -88,7 +88,7 @@ def test_a_build_sees_each_batch_whole_or_not_at_all(case, warehouse, dbt_manife
     overlapping = [b for b, t in committed if started < t < facts_started]
     assert len(overlapping) >= 3, (len(committed), overlapping)
 
-    with warehouse.connect() as conn:
+    with warehouse.connect(autocommit=True) as conn:
         expected = dict(conn.execute(
             "select batch_id, count(*) filter (where occurred_at <= %s) from raw.appeal_events group by 1",
             (AS_OF,)).fetchall())

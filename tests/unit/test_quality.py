@@ -73,7 +73,7 @@ def test_past_pictures_move_dbt_relations_but_never_raw_ones():
     assert relation_for(mart, "asof_2025_10") == "marts__asof_2025_10.mart_sector_monthly"
     assert relation_for(mart) == "marts.mart_sector_monthly"
     assert relation_for(raw, "asof_2025_10") == "raw.appeal_events"
-    assert suffixed("quality.qa_build_horizon", "x") == "quality__x.qa_build_horizon"
+    assert suffixed("intermediate.int_build_horizon", "x") == "intermediate__x.int_build_horizon"
     assert suffixed("raw.load_batches", "x") == "raw.load_batches"
 
 

@@ -36,7 +36,7 @@ def staged_flow_check(flow: reconcile.StagedFlow) -> dg.AssetChecksDefinition:
     key, name = model_key(fact_model), f"{flow.name}_raw_staged_fact_reconcile"
 
     @dg.asset_check(asset=key, name=name, blocking=True,
-                    additional_deps=[model_key(staged_model), model_key("qa_build_horizon")],
+                    additional_deps=[model_key(staged_model), model_key("int_build_horizon")],
                     description=f"Строк {flow.raw} в горизонте сборки (batch_hwm, as_of) = строк {flow.staged} = "
                                 f"строк {flow.fact} ({flow.fact_where}), по партиям.")
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:

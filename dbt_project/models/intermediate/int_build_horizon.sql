@@ -1,4 +1,3 @@
-{{ config(schema='quality', materialized='table') }}
 -- The two clocks of this build, kept so that reconciliations compare raw with staging under the same horizon.
 with
 
