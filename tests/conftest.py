@@ -24,6 +24,13 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
 
 
+def pytest_sessionstart(session):
+    """Parse dbt before collection: modules that define the dbt assets read its manifest on import."""
+    from orchestration.defs.transform.project import ensure_manifest
+
+    ensure_manifest()
+
+
 @pytest.fixture(scope="session")
 def server_url() -> str:
     """Admin URL of the server the tests use: TSUR_DATABASE_URL's server, else a private embedded one."""

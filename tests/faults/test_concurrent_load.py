@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.config import DBT_PROJECT_DIR
-from orchestration.defs.transform.assets import build_vars
+from orchestration.clocks import build_vars
 from tests.faults.cases import CASES
 
 pytestmark = pytest.mark.slow

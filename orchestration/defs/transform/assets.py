@@ -1,11 +1,11 @@
 """The dbt project as Dagster assets; dbt tests become asset checks."""
 
 import json
-from datetime import datetime, timezone
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.clocks import build_vars
 from orchestration.defs.transform.project import dbt_project
 from orchestration.resources import WarehouseResource, environment
 
@@ -18,16 +18,6 @@ class DbtBuildConfig(dg.Config):
     batch_hwm: int | None = None
     schema_suffix: str = ""
     full_refresh: bool = False
-
-
-def build_vars(conn, as_of: str | None, batch_hwm: int | None = None, schema_suffix: str = "") -> dict:
-    """Fix both clocks once per build, so every model sees the same events and the same whole batches."""
-    moment = datetime.fromisoformat(as_of) if as_of else datetime.now(timezone.utc)
-    if moment.tzinfo is None:
-        raise ValueError(f"as_of needs a time zone offset: {as_of}")
-    if batch_hwm is None:
-        batch_hwm = conn.execute("select coalesce(max(batch_id), 0) from raw.load_batches").fetchone()[0]
-    return {"as_of": moment.isoformat(), "batch_hwm": int(batch_hwm), "schema_suffix": schema_suffix}
 
 
 def build_bi_role(conn, wh) -> str:
