@@ -109,9 +109,10 @@ def raw_state(conn: psycopg.Connection, case: FormatCase) -> dict[str, list[str]
     return {t: rows(conn, t) for t in (*case.tables, "raw.load_batches", "raw.quarantine")}
 
 
-def build(warehouse, variables: dict, *select: str) -> None:
+def build(warehouse, variables: dict, *select: str, full_refresh: bool = False) -> None:
     """dbt build of the models (seeds included, tests left to the rest of the suite) with fixed clocks."""
     args = ["build", "--exclude-resource-type", "test", "unit_test", "--vars", json.dumps(variables)]
+    args += ["--full-refresh"] if full_refresh else []
     run_dbt(warehouse, *args, *(["--select", *select] if select else []))
 
 

@@ -1,4 +1,14 @@
 -- Every channel's events in one vocabulary, ordered within each appeal.
+-- Incremental: only appeals touched by batches or moments the last build did not see are rebuilt, whole.
+-- depends_on: {{ ref('int_snapshots__unioned') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'appeal_id'],
+    on_schema_change='fail',
+    pre_hook="{{ reset_if_clocks_move_back() }}",
+) }}
+
 with
 
 canonical as (
@@ -34,6 +44,25 @@ unioned as (
     select * from snapshots
 
 ),
+{% if is_incremental() %}
+last_build as (
+
+    {{ last_build_clocks() }}
+
+),
+
+touched as (
+
+    select source, appeal_id
+    from {{ ref('stg_events__appeal_events') }} cross join last_build
+    where {{ unseen_by_last_build('batch_id', 'occurred_at') }}
+    union
+    select source, appeal_id
+    from {{ ref('int_snapshots__unioned') }} cross join last_build
+    where {{ unseen_by_last_build('batch_id', 'exported_at') }}
+
+),
+{% endif %}
 
 final as (
 
@@ -48,8 +77,12 @@ final as (
                     'interim_answer', 'answered', 'returned', 'rated', 'closed', 'rejected'
                 ], event_type),
                 batch_id, origin_line, event_id
-        ) as event_order
+        ) as event_order,
+        {{ build_clocks() }}
     from unioned
+    {% if is_incremental() %}
+    where (source, appeal_id) in (select source, appeal_id from touched)
+    {% endif %}
 
 )
 

@@ -1,9 +1,26 @@
 -- One row per appeal: its events folded into the state the warehouse knows as of the build.
+-- Incremental like int_appeal_events: the appeals it rebuilt since this model's last build are folded again.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'appeal_id'],
+    on_schema_change='fail',
+    pre_hook="{{ reset_if_clocks_move_back() }}",
+) }}
+
 with
 
 events as (
 
     select * from {{ ref('int_appeal_events') }}
+    {% if is_incremental() %}
+    where (source, appeal_id) in (
+        select e.source, e.appeal_id
+        from {{ ref('int_appeal_events') }} as e
+        cross join ({{ last_build_clocks() }}) as last_build
+        where {{ unseen_by_last_build('e._built_hwm', 'e._built_as_of') }}
+    )
+    {% endif %}
 
 ),
 
@@ -96,7 +113,8 @@ final as (
         rejected_at,
         has_received_event,
         event_count,
-        last_batch_id
+        last_batch_id,
+        {{ build_clocks() }}
     from folded
 
 )
