@@ -162,6 +162,11 @@ def _grant(conn: psycopg.Connection, names: RoleNames) -> None:
         run("alter default privileges in schema raw grant select, insert on tables to {}", loader)
         run("alter default privileges in schema raw grant usage, select on sequences to {}", loader)
         run("alter default privileges in schema raw grant select on tables to {}", transformer)
+    # mart_restatements reads what was reported (reports.kpi_snapshots); reports are written by the owner.
+    if conn.execute("select 1 from pg_namespace where nspname = 'reports'").fetchone():
+        run("grant usage on schema reports to {}", transformer)
+        run("grant select on all tables in schema reports to {}", transformer)
+        run("alter default privileges in schema reports grant select on tables to {}", transformer)
     bi_schemas = _schemas(conn, BI_SCHEMAS)
     for schema in bi_schemas:
         s = sql.Identifier(schema)

@@ -33,13 +33,13 @@ def built(server_url, dbt_manifest, tmp_path_factory):
 
     with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("marts")):
         warehouse = Warehouse().start()
-        summary = generate_sample(warehouse.settings.landing_dir, scale=0.04)
+        summary = generate_sample(warehouse.settings.landing_dir, scale=0.04, formats="canonical")
         as_of = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
         job = defs.resolve_job_def("tsur_all")
         assert job.execute_in_process(asset_selection=[dg.AssetKey(["raw", "appeal_events"])]).success
         assert job.execute_in_process(
             run_config={"ops": {"tsur_dbt_assets": {"config": {"as_of": as_of.isoformat()}}}}).success
-        damaged = {(str(i.path), i.line_no) for i in summary.injected}
+        damaged = {(str(i.path), i.line_no) for i in summary.canonical.injected}
         truth = read(warehouse.settings.landing_dir, damaged, as_of)
         with warehouse.connect() as conn:
             yield truth, as_of, conn

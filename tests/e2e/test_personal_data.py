@@ -60,7 +60,8 @@ def test_nothing_of_the_people_leaves_raw(built):
     scanner.scan_tree(warehouse.settings.export_dir, report)
     assert report.findings == []
     assert report.relations >= 25 and report.rows > 10_000 and report.files >= 1 and report.skipped == []
-    assert control.kinds() >= {"name", "phone", "email", "address", "id", "phone_shape", "email_shape"}
+    # Every kind the sample's files carry (native exports and hotline events hold no ЕСИА ids).
+    assert control.kinds() >= {"name", "phone", "email", "address", "phone_shape", "email_shape"}
     print(f"\nPII scan: {report.relations} relations, {report.rows} rows, {report.files} export files, 0 hits;"
           f" raw (control): {len(control.findings)} hits of kinds {sorted(control.kinds())}")
 
@@ -98,6 +99,23 @@ def author_identity(author: dict) -> str | None:
     return "name:" + name if name else None
 
 
+# What each native export carries of its author (sources/sample/*_export.py, sed_csv.py); Open311 requests
+# carry none (GeoReport v2 publishes no requester), hotline events the whole author.
+EXPORTED_AUTHOR = {"medialogia-im": ("name",), "sed-nao": ("name",), "epgu-pos": ("name", "phone", "email")}
+
+
+def exported_author(appeal) -> dict:
+    if appeal.source.startswith("open311-"):
+        return {}
+    fields = EXPORTED_AUTHOR.get(appeal.source)
+    return appeal.author if fields is None else {k: v for k, v in appeal.author.items() if k in fields}
+
+
+def exported_address(appeal) -> str | None:
+    """ИМ exports have no address; a СЭД card has the correspondent's postal address."""
+    return {"medialogia-im": None, "sed-nao": appeal.person.address}.get(appeal.source, appeal.address)
+
+
 def _hmac(key: str, value: str | None) -> str | None:
     return None if value is None else hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
 
@@ -129,10 +147,10 @@ def test_rotating_the_key_changes_every_pseudonym_and_no_figure(built, capsys):
     assert not old_keys & ({r[1] for r in after.values()} | {r[2] for r in after.values()}) - {None}
     # Each key is the HMAC of the appeal's author and address under the new key, computed here from the world.
     by_key = {f"{a.source}/{a.appeal_id}": a for a in world.appeals}
-    expected = {k: (k, _hmac(new_key, author_identity(by_key[k].author)), _hmac(new_key, _normalized(by_key[k].address)))
+    expected = {k: (k, _hmac(new_key, author_identity(exported_author(by_key[k]))), _hmac(new_key, _normalized(exported_address(by_key[k]))))
                 for k in after}
     assert after == expected
-    assert sum(r[1] is not None for r in after.values()) == len(after)
+    assert sum(r[1] is not None for r in after.values()) > 0.8 * len(after)
     assert len({r[1] for r in after.values()}) == len({r[1] for r in before.values()})  # same people, same count
     with connect_as(warehouse.url(), names.bi, BI_PASSWORD) as bi:  # the rebuilt tables are granted again
         assert bi.execute("select count(*) from marts.fct_appeals").fetchone()[0] == len(after)

@@ -163,7 +163,7 @@ def test_a_transformer_build_is_readable_by_bi_and_nothing_else_is(warehouse, da
     from sources.landing import event_files
     from sources.sample import generate_sample
 
-    generate_sample(warehouse.settings.landing_dir, scale=0.02)
+    generate_sample(warehouse.settings.landing_dir, scale=0.02, formats="canonical")
     with warehouse.connect() as conn:
         for path in event_files(warehouse.settings.landing_dir):
             load_event_file(conn, path)
