@@ -107,7 +107,8 @@ def _exception(result) -> str | None:
     for item in found:
         if item.get("raised_exception") or item.get("exception_traceback"):
             lines = str(item.get("exception_message") or item.get("exception_traceback") or "error").splitlines()
-            errors = [line for line in lines if "Error" in line] or lines or ["error"]
+            # The driver's own line names the cause: "(psycopg.errors.UndefinedColumn) column … does not exist".
+            errors = [line for line in lines if "errors." in line or "Error:" in line] or lines or ["error"]
             return errors[-1].strip()[:300]
     return None
 
