@@ -7,6 +7,7 @@ often than it validates anything.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from datetime import datetime, timezone
 from typing import Any
@@ -125,7 +126,9 @@ def _failure(result, suite: Suite) -> Failure:
         column = f"{kwargs['column_A']} >= {kwargs['column_B']}"
     expected = ", ".join(f"{k}={_brief(v)}" for k, v in kwargs.items() if k not in _HIDDEN_KWARGS)
     if config.type == "unexpected_rows_expectation":  # the condition says it; the select list does not
-        expected = "no rows where " + kwargs["unexpected_rows_query"].split(" where ", 1)[-1]
+        query = kwargs["unexpected_rows_query"]
+        simple = re.fullmatch(r"select .+? from \{batch\} where (.*)", query, re.DOTALL)
+        expected = "no rows where " + simple.group(1) if simple else "no rows from: " + _brief(query)
     found = result.result or {}
     observed = found.get("observed_value")
     error = _exception(result)

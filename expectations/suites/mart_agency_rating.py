@@ -1,8 +1,8 @@
 """marts.mart_agency_rating: bodies by month and quarter with a weighted score; exported."""
 
 from expectations.reference import contract_types, seed_values
-from expectations.suite import (BATCH, FactTotals, Suite, at_most, between, columns, dates, in_set, no_rows, non_negative,
-                                not_null, same_as, shares, unique, violations)
+from expectations.suite import (BATCH, FactTotals, Suite, at_most, between, columns, dates, in_set, no_rows,
+                                non_negative, not_null, same_as, shares, unique, violations)
 from expectations.suites.kpis import period_text, rank_consistent
 
 KEY = "period_kind, period_start, agency_code"

@@ -6,26 +6,24 @@ from expectations.suite import (BATCH, FactTotals, Suite, columns, dates, in_set
 from expectations.suites.kpis import COUNTS, INDICATORS, KINDS, QUANTILES, SHARES, category_in_sector, period_text
 
 KEY = "period_kind, period_start, slice_kind, slice_code, indicator"
-PERIOD = "period_kind, period_start"
 
 
-def _value(alias: str, indicator: str) -> str:
-    """The value of another indicator of the same period and slice."""
-    return (f"(select o.value from {BATCH} as o where o.period_kind = {alias}.period_kind and o.period_start = "
-            f"{alias}.period_start and o.slice_kind = {alias}.slice_kind and o.slice_code = {alias}.slice_code "
-            f"and o.indicator = '{indicator}')")
+# One row per period and slice with every indicator as a column: the rules below read it in one pass.
+WIDE = (f"(select period_kind, period_start, slice_kind, slice_code, "
+        + ", ".join(f"max(value) filter (where indicator = '{i}') as {i}" for i in INDICATORS)
+        + f" from {BATCH} as b group by 1, 2, 3, 4)")
 
 
 def _adds_up(part: str, whole: str) -> object:
     """Counts of the finer slices add up to the coarser one (categories → sector, sectors → region)."""
-    key = "w.sector_code" if whole == "sector" else "'nao'"
-    parts = (f"(select coalesce(sum(p.value), 0) from {BATCH} as p where p.period_kind = w.period_kind and "
-             f"p.period_start = w.period_start and p.slice_kind = '{part}' and p.indicator = w.indicator"
-             + (" and p.sector_code = w.sector_code)" if whole == "sector" else ")"))
-    return violations(f"select w.period_kind, w.period_start, w.slice_code, w.indicator, w.value from {BATCH} as w"
-                      f" where w.slice_kind = '{whole}' and w.indicator in {sql_list(COUNTS)} and"
-                      f" w.slice_code = {key} and w.value <> {parts}",
-                      f"количества: сумма по разрезу {part} = значение разреза {whole}")
+    sector = ", sector_code" if whole == "sector" else ""
+    return violations(
+        f"select s.* from (select period_kind, period_start{sector}, indicator,"
+        f" sum(value) filter (where slice_kind = '{part}') as parts,"
+        f" max(value) filter (where slice_kind = '{whole}') as whole from {BATCH} as b"
+        f" where indicator in {sql_list(COUNTS)} and slice_kind in ('{part}', '{whole}')"
+        f" group by period_kind, period_start{sector}, indicator) as s where s.whole is distinct from s.parts",
+        f"количества: сумма по разрезу {part} = значение разреза {whole}")
 
 
 SUITE = Suite(
@@ -59,15 +57,12 @@ SUITE = Suite(
         no_rows(f"{KEY}, value", "indicator in " + sql_list(COUNTS) + " and value is distinct from trunc(value)",
                 "количество — целое"),
         no_rows(f"{KEY}, value", "indicator in " + sql_list(COUNTS) + " and value is null", "количество есть всегда"),
-        violations(f"select s.period_kind, s.period_start, s.slice_code, s.indicator, s.value from {BATCH} as s"
-                   " where " + " or ".join(
-                       f"(s.indicator = '{share}' and s.value is distinct from round({_value('s', num)}"
-                       f" / nullif({_value('s', den)}, 0), 4))" for share, (num, den) in SHARES.items()),
-                   "доля = числитель / знаменатель того же периода и разреза"),
-        violations(f"select m.period_kind, m.period_start, m.slice_code, m.indicator, m.value from {BATCH} as m"
-                   " where " + " or ".join(f"(m.indicator = '{median}' and m.value > {_value('m', p90)})"
-                                           for median, p90 in QUANTILES.items()),
-                   "90-й процентиль не меньше медианы"),
+        violations(f"select w.* from {WIDE} as w where " + " or ".join(
+            f"w.{share} is distinct from round(w.{num} / nullif(w.{den}, 0), 4)"
+            for share, (num, den) in SHARES.items()),
+            "доля = числитель / знаменатель того же периода и разреза"),
+        violations(f"select w.* from {WIDE} as w where " + " or ".join(
+            f"w.{median} > w.{p90}" for median, p90 in QUANTILES.items()), "90-й процентиль не меньше медианы"),
         _adds_up("category", "sector"),
         _adds_up("sector", "region"),
     ),

@@ -24,7 +24,8 @@ SUITE = Suite(
         between("last_revision", 1, note="ревизии с 1"),
         *dates("period_start", "first_as_of", "first_recorded_at", "last_as_of"),
         no_rows(f"{KEY}, period_kind", "period !~ case period_kind when 'month' then '^' || Y || '-[0-9][0-9]$'"
-                " when 'quarter' then '^' || Y || '-Q[1-4]$' else '^' || Y || '$' end".replace("Y", YEAR), "период записан по своему виду"),
+                " when 'quarter' then '^' || Y || '-Q[1-4]$' else '^' || Y || '$' end".replace("Y", YEAR),
+                "период записан по своему виду"),
         no_rows(f"{KEY}, period_start", "to_char(period_start, 'YYYY') <> left(period, 4)",
                 "начало периода в его году"),
         no_rows(f"{KEY}", "(slice_kind = 'region') <> (slice_code = 'nao')", "округ — код nao"),

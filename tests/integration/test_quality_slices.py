@@ -97,7 +97,8 @@ def picture(conn):
         conn.execute(f"create schema {schema}")
     conn.execute("create table intermediate__p.int_build_horizon as select timestamptz '2025-03-10' as as_of")
     conn.execute("create table marts__p.f as select * from (values ('a', timestamptz '2025-03-01', true),"
-                 " ('a', '2025-03-20', true), ('a', '2025-03-02', false), ('b', '2025-03-01', true)) as t(k, due, open)")
+                 " ('a', '2025-03-20', true), ('a', '2025-03-02', false), ('b', '2025-03-01', true))"
+                 " as t(k, due, open)")
     # The mart lists appeals in work: one overdue at as_of for a, one for b; a row of another kind to skip.
     conn.execute("create table marts__p.m as select * from (values ('a', 'overdue', 'list'), ('a', 'in_time', 'list'),"
                  " ('b', 'overdue', 'list'), ('b', 'overdue', 'other')) as t(k, status, kind)")
