@@ -61,6 +61,19 @@ def test_checks_attach_to_the_asset_that_writes_the_table(dbt_manifest):
     assert not specs["gx_dim_channels"].blocking
 
 
+def test_every_loaders_batches_reconcile_on_its_asset(dbt_manifest):
+    from orchestration.definitions import defs
+
+    described = {}
+    for check in defs.asset_checks:
+        for spec in check.check_specs:
+            if spec.key.name.endswith("batches_reconcile"):
+                described.setdefault(spec.asset_key.to_user_string(), []).append(spec.description)
+    for ingest in INGESTS:
+        texts = described.get("raw/" + ingest.name, [])
+        assert any(all(loader in text for loader in ingest.loaders) for text in texts), ingest.name
+
+
 def test_freshness_checks_sit_on_each_channels_ingest_asset(dbt_manifest):
     from orchestration.definitions import defs
 

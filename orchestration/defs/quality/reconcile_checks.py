@@ -16,8 +16,8 @@ def batch_reconcile_check(asset_key: dg.AssetKey, loaders: tuple[str, ...], name
     """A blocking check on a raw asset: every batch of its loaders reconciles with the rows it stored."""
 
     @dg.asset_check(asset=asset_key, name=name, blocking=True,
-                    description="Каждая партия: прочитано = загружено + дубликаты + карантин, "
-                                "и заявленные строки лежат в сырых таблицах и карантине.")
+                    description=f"Каждая партия загрузчиков {', '.join(loaders)}: прочитано = загружено + дубликаты"
+                                " + карантин, и заявленные строки лежат в сырых таблицах и карантине.")
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         """Every load batch of this asset's loaders reconciles with the rows it stored."""
         wh = warehouse.get()
