@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -169,10 +170,11 @@ def fact_totals(conn: psycopg.Connection, name: str, mart: str, totals: FactTota
     """The mart's measures summed per slice equal the same measures computed from the fact."""
     started = datetime.now(timezone.utc)
     mart, fact = suffixed(mart, suffix), suffixed(totals.fact, suffix)
-    missing = _exists(conn, mart, fact)
+    named = sorted(set(PLACEHOLDER.findall(" ".join(_texts(totals)))))
+    missing = _exists(conn, mart, fact, *(suffixed(r, suffix) for r in named))
     if missing:
         return Outcome(name, "reconciliation", mart, 0, [], started, datetime.now(timezone.utc), error=missing)
-    rows = conn.execute(totals_sql(mart, fact, totals)).fetchall()
+    rows = conn.execute(totals_sql(mart, fact, totals, suffix)).fetchall()
     keys, measures = list(totals.slice), list(totals.measures)
     failures, sums = [], {f"{side}_{m}": 0 for side in ("mart", "fact") for m in measures}
     for row in rows:
@@ -187,21 +189,57 @@ def fact_totals(conn: psycopg.Connection, name: str, mart: str, totals: FactTota
             failures.append(Failure(
                 rule="mart totals = fact totals", expected=f"{', '.join(differ)} as in {fact}",
                 column=", ".join(f"{k}={v}" for k, v in cell.items()),
-                observed={"mart": {m: got[m] for m in differ}, "fact": {m: want[m] for m in differ}}))
+                observed={"mart": {m: got[m] for m in differ}, "fact": {m: want[m] for m in differ}},
+                note=totals.label or None))
     stats = {"slices": len(rows), "failing_slices": len(failures), **sums}
     return Outcome(name, "reconciliation", mart, len(rows), failures[:LIMIT], started, datetime.now(timezone.utc),
                    stats=stats, failed_count=len(failures))
 
 
-def totals_sql(mart: str, fact: str, totals: FactTotals) -> sql.Composed:
+def suite_totals(conn: psycopg.Connection, name: str, mart: str, totals: tuple[FactTotals, ...],
+                 suffix: str = "") -> Outcome:
+    """Every comparison a suite declares, as one outcome (stats per label when there are several)."""
+    parts = [fact_totals(conn, name, mart, t, suffix) for t in totals]
+    if len(parts) == 1:
+        return parts[0]
+    errors = [p.error for p in parts if p.error]
+    return Outcome(name, "reconciliation", parts[0].relation, sum(p.evaluated for p in parts),
+                   [f for p in parts for f in p.failures][:LIMIT], parts[0].started_at, datetime.now(timezone.utc),
+                   stats={t.label or str(i): p.stats for i, (t, p) in enumerate(zip(totals, parts))},
+                   error="; ".join(errors) or None, failed_count=sum(p.failed for p in parts))
+
+
+PLACEHOLDER = re.compile(r"\{(\w+\.\w+)\}")
+
+
+def _texts(totals: FactTotals) -> list[str]:
+    return [totals.where, totals.mart_where, *totals.slice.values(), *totals.measures.values(),
+            *(totals.mart_measures or {}).values()]
+
+
+def resolve(text: str, suffix: str) -> str:
+    """{schema.table} in a SQL text -> the quoted relation of the same build (its schema suffix)."""
+    def quoted(match: re.Match) -> str:
+        schema, table = suffixed(match.group(1), suffix).split(".", 1)
+        return f'"{schema}"."{table}"'
+    return PLACEHOLDER.sub(quoted, text)
+
+
+def totals_sql(mart: str, fact: str, totals: FactTotals, suffix: str = "") -> sql.Composed:
     """Per slice: each measure summed over the mart, next to the same measure computed from the fact."""
     keys, measures = list(totals.slice), list(totals.measures)
     key_ids = [sql.Identifier(k) for k in keys]
+
+    def text(value: str) -> sql.SQL:
+        return sql.SQL(resolve(value, suffix))
+
     mart_cols = sql.SQL(", ").join(
-        [*key_ids, *(sql.SQL("sum({m})::bigint as {m}").format(m=sql.Identifier(m)) for m in measures)])
+        [*key_ids, *(sql.SQL("({e})::bigint as {m}").format(
+            e=text(totals.mart_measure(m)) if totals.mart_measure(m) else sql.SQL("sum({})").format(
+                sql.Identifier(m)), m=sql.Identifier(m)) for m in measures)])
     fact_cols = sql.SQL(", ").join(
-        [*(sql.SQL("{e} as {k}").format(e=sql.SQL(totals.slice[k]), k=sql.Identifier(k)) for k in keys),
-         *(sql.SQL("({e})::bigint as {m}").format(e=sql.SQL(totals.measures[m]), m=sql.Identifier(m))
+        [*(sql.SQL("{e} as {k}").format(e=text(totals.slice[k]), k=sql.Identifier(k)) for k in keys),
+         *(sql.SQL("({e})::bigint as {m}").format(e=text(totals.measures[m]), m=sql.Identifier(m))
            for m in measures)])
     group = sql.SQL(", ").join(sql.Literal(i + 1) for i in range(len(keys)))
     # Null-safe and still hash-joinable (a full join cannot use "is not distinct from").
@@ -211,8 +249,8 @@ def totals_sql(mart: str, fact: str, totals: FactTotals) -> sql.Composed:
         [*(sql.SQL("coalesce(m.{k}, f.{k})").format(k=k) for k in key_ids),
          *(sql.SQL("coalesce(m.{m}, 0), coalesce(f.{m}, 0)").format(m=sql.Identifier(m)) for m in measures)])
     return sql.SQL("""
-        with m as (select {mart_cols} from {mart} group by {group}),
+        with m as (select {mart_cols} from {mart} where {mart_where} group by {group}),
         f as (select {fact_cols} from {fact} where {where} group by {group})
         select {out} from m full join f on {on} order by {group}""").format(
-        mart_cols=mart_cols, mart=_rel(mart), group=group, fact_cols=fact_cols, fact=_rel(fact),
-        where=sql.SQL(totals.where), out=out, on=on)
+        mart_cols=mart_cols, mart=_rel(mart), mart_where=text(totals.mart_where), group=group, fact_cols=fact_cols,
+        fact=_rel(fact), where=text(totals.where), out=out, on=on)

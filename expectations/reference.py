@@ -23,6 +23,16 @@ def seed_values(seed: str, column: str) -> tuple[str, ...]:
 
 
 @cache
+def seed_pairs(seed: str, a: str, b: str) -> tuple[tuple[str, str], ...]:
+    """Distinct (a, b) pairs of a reference seed, e.g. category_code -> sector_code."""
+    paths = sorted(DBT_PROJECT_DIR.glob(f"seeds/**/{seed}.csv"))
+    if not paths:
+        raise FileNotFoundError(f"no seed {seed}.csv under {DBT_PROJECT_DIR / 'seeds'}")
+    with open(paths[0], encoding="utf-8", newline="") as fh:
+        return tuple(sorted({(row[a], row[b]) for row in csv.DictReader(fh) if row[a]}))
+
+
+@cache
 def _models() -> dict[str, dict]:
     found: dict[str, dict] = {}
     for path in sorted(DBT_PROJECT_DIR.glob("models/**/*.yml")):

@@ -7,6 +7,7 @@ failure blocks what is downstream, then lists its expectations with the helpers 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -32,12 +33,21 @@ class Expect:
 
 @dataclass(frozen=True)
 class FactTotals:
-    """A mart's measures must add up to the same figures computed from a fact table, slice by slice."""
+    """A mart's measures must add up to the same figures computed from a fact table, slice by slice.
+
+    SQL texts may name other relations as {schema.table}: they are resolved to the same build's schemas.
+    """
 
     fact: str  # relation, e.g. marts.fct_appeals
     slice: dict[str, str]  # mart column -> fact expression
-    measures: dict[str, str]  # mart column -> aggregate over the fact
+    measures: dict[str, str]  # measure -> aggregate over the fact
     where: str = "true"  # which fact rows the mart counts
+    mart_measures: dict[str, str] | None = None  # measure -> aggregate over the mart; default sum(<measure>)
+    mart_where: str = "true"  # which mart rows hold the slice (e.g. one period kind of several)
+    label: str = ""  # names this comparison when a suite has several
+
+    def mart_measure(self, measure: str) -> str | None:
+        return (self.mart_measures or {}).get(measure)
 
 
 @dataclass(frozen=True)
@@ -51,13 +61,20 @@ class Suite:
     asset: tuple[str, ...] | None = None
     blocking: bool = False  # a failure stops downstream assets in the same run (exports)
     restricted: bool = False  # personal data: keep counts only, never sample values
-    totals: FactTotals | None = None
+    totals: FactTotals | tuple[FactTotals, ...] | None = None
     description: str = ""
     deps: tuple[str, ...] = field(default=())  # other dbt models the checks read
+    where: str | None = None  # validate only these rows (a table several assets write: each checks its own)
 
     def __post_init__(self):
         if (self.model is None) == (self.asset is None):
             raise ValueError(f"suite {self.name}: give exactly one of model= or asset=")
+
+    @property
+    def totals_list(self) -> tuple[FactTotals, ...]:
+        if self.totals is None:
+            return ()
+        return self.totals if isinstance(self.totals, tuple) else (self.totals,)
 
     @property
     def schema(self) -> str:
@@ -135,3 +152,27 @@ def row_count(low: int = 1) -> Expect:
 def sql_list(values: list[str] | tuple[str, ...]) -> str:
     """A SQL list of text literals for no_rows conditions: ('a', 'b')."""
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+# GX puts the checked rows in place of {batch} as "(select …) as subselect", unless the query says JOIN (then
+# without an alias). Write BATCH with an alias of your own and join by commas: one form for every query.
+BATCH = "(select * from {batch})"
+
+
+def violations(query: str, note: str) -> Expect:
+    """A whole query over BATCH (may join it to itself or group it) that must return no rows."""
+    if re.search(r"\bjoin\b", query, re.IGNORECASE):
+        raise ValueError(f"{note}: join with commas, not JOIN (GX would drop the alias of {{batch}})")
+    return expect("unexpected_rows_expectation", note, unexpected_rows_query=query, description=note)
+
+
+def same_as(column: str, formula: str, key: str, note: str) -> Expect:
+    """A derived column equals its formula (null-safe): shares recomputed from counts, dates from moments."""
+    return no_rows(f"{key}, {column}", f"{column} is distinct from ({formula})", note)
+
+
+def pairs_in(columns_: tuple[str, str], pairs: list[tuple[str, str]], note: str) -> Expect:
+    """Combinations of two columns come from a reference list (a category belongs to its sector)."""
+    values = ", ".join("(" + ", ".join("'" + v.replace("'", "''") + "'" for v in pair) + ")" for pair in pairs)
+    a, b = columns_
+    return no_rows(f"{a}, {b}", f"{a} is not null and ({a}, {b}) not in ({values})", note)

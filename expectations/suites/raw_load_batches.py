@@ -1,8 +1,9 @@
 """raw.load_batches: every load batch with its counts; they must add up."""
 
 from expectations.suite import Suite, columns, dates, expect, no_rows, non_negative, not_null, unique
+from expectations.suites.raw_assets import per_asset
 
-SUITE = Suite(
+TEMPLATE = Suite(
     name="raw_load_batches",
     relation="raw.load_batches",
     asset=("raw", "appeal_events"),
@@ -24,3 +25,4 @@ SUITE = Suite(
         no_rows("batch_id, started_at, finished_at", "finished_at < started_at", "партия закончилась после начала"),
     ),
 )
+SUITES = per_asset(TEMPLATE, "loader in {loaders}")

@@ -1,8 +1,9 @@
 """raw.quarantine: every rejected line keeps its reason and what arrived."""
 
 from expectations.suite import Suite, columns, dates, expect, no_rows, not_null, unique
+from expectations.suites.raw_assets import per_asset
 
-SUITE = Suite(
+TEMPLATE = Suite(
     name="raw_quarantine",
     relation="raw.quarantine",
     asset=("raw", "appeal_events"),
@@ -21,3 +22,4 @@ SUITE = Suite(
         no_rows("quarantine_id, batch_id", "raw_text is null and raw_bytes is null", "исходная строка сохранена"),
     ),
 )
+SUITES = per_asset(TEMPLATE, "loader in {loaders}")

@@ -2,12 +2,12 @@
 
 from expectations.reference import seed_values
 from expectations.suite import Suite, columns, dates, expect, in_set, not_null, unique
+from expectations.suites.raw_assets import SNAPSHOT_INGESTS, channel_is, per_asset
 
-SUITE = Suite(
+TEMPLATE = Suite(
     name="raw_source_rows",
     relation="raw.source_rows",
-    # The snapshot loaders' assets are not on this branch yet; re-point to them when they land.
-    asset=("raw", "appeal_events"),
+    asset=("raw", "pos_exports"),  # a template: per_asset gives each snapshot loader's asset its own suite
     restricted=True,
     description="Строки выгрузок-снимков: ключ, канал из справочника, даты.",
     expectations=(
@@ -23,3 +23,5 @@ SUITE = Suite(
         expect("expect_column_values_to_match_regex", "sha256 строки", column="line_sha256", regex="^[0-9a-f]{64}$"),
     ),
 )
+SUITES = per_asset(TEMPLATE, "batch_id in (select batch_id from raw.load_batches where loader in {loaders})",
+                   SNAPSHOT_INGESTS, channel_is)

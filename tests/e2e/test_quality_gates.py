@@ -8,8 +8,11 @@ import pytest
 
 from expectations import reconcile
 from expectations.freshness import assess_all
-from expectations.suites import SUITES
+from expectations.gate import PACKAGE_MARTS, all_passed, describe, validate_marts
+from expectations.runner import run_suite
+from expectations.suites import BY_MODEL, SUITES
 from tests.conftest import fresh_database, project_env
+from tests.e2e.quality_cases import EXPECTATION_CASES, TOTALS_CASES, broken_copy
 from tests.oracle import expected
 
 pytestmark = pytest.mark.slow
@@ -76,6 +79,44 @@ def test_every_channel_of_the_sample_is_fresh(built):
     checks = evaluations(built["result"])
     silence = {name: c.passed for name, c in checks.items() if name.startswith("channel_silence_")}
     assert silence == {f"channel_silence_{c}": True for c in ("pos", "incident", "portal", "letter", "hotline")}
+
+
+@pytest.mark.parametrize(("model", "breaking", "named"), EXPECTATION_CASES, ids=[c[0] for c in EXPECTATION_CASES])
+def test_one_bad_row_fails_the_marts_suite(built, model, breaking, named):
+    """A copy of the built mart with one row broken, validated as a picture (schema marts__<suffix>)."""
+    suffix = f"bad_{model}"
+    broken_copy(built["conn"], model, suffix, breaking)
+    found = run_suite(built["warehouse"].sqlalchemy_url(), BY_MODEL[model], schema_suffix=suffix)
+    assert not found.success and found.relation == f"marts__{suffix}.{model}"
+    assert named in {f.note for f in found.failures} | {f.column for f in found.failures}, found.message(10)
+    # Only rules that the broken row really breaks fail (a rule that fails on anything would prove nothing).
+    assert found.failed <= 4, found.message(10)
+
+
+@pytest.mark.parametrize(("model", "breaking"), TOTALS_CASES, ids=[c[0] for c in TOTALS_CASES])
+def test_one_slice_off_fails_the_marts_totals(built, model, breaking):
+    suffix = f"badt_{model}"
+    broken_copy(built["conn"], model, suffix, breaking)
+    suite = BY_MODEL[model]
+    found = reconcile.suite_totals(built["conn"], "t", suite.relation, suite.totals_list, suffix)
+    assert found.error is None and found.failed == 1, found.message()
+
+
+def test_the_package_gate_passes_the_built_marts_and_refuses_a_broken_picture(built):
+    url = built["warehouse"].sqlalchemy_url()
+    now = validate_marts(url, PACKAGE_MARTS, record_run="gate-test")
+    assert all_passed(now), describe(now)
+    assert {f"gx_{m}" for m in PACKAGE_MARTS} <= set(now) and "mart_sector_kpi_totals_reconcile" in now
+    stored_rows = built["conn"].execute("select count(*), bool_and(success) from quality.validation_runs"
+                                        " where run_id = 'gate-test'").fetchone()
+    assert stored_rows == (len(now), True)
+    broken_copy(built["conn"], "mart_workload", "gate", "update {t} set incoming = incoming + 1 where ctid ="
+                " (select min(ctid) from {t} where period_kind = 'month')")
+    refused = validate_marts(url, ["mart_workload"], schema="marts__gate")
+    assert not all_passed(refused)
+    assert set(refused) == {"gx_mart_workload", "mart_workload_totals_reconcile"}
+    assert not refused["mart_workload_totals_reconcile"].success
+    assert "mart_workload_totals_reconcile on marts__gate.mart_workload: 1 of" in describe(refused)
 
 
 def test_bad_rows_in_a_mart_stop_its_export_with_a_clear_message(built):
@@ -151,6 +192,8 @@ def test_a_silent_channel_warns_without_failing_the_run(built):
     import dagster as dg
 
     from orchestration.defs.ingest.assets import raw_appeal_events
+    from orchestration.defs.ingest.native import native_assets
+    from orchestration.defs.open311.assets import raw_open311_requests
     from orchestration.defs.quality.freshness_checks import channel_freshness
     from orchestration.resources import WarehouseResource
 
@@ -163,7 +206,8 @@ def test_a_silent_channel_warns_without_failing_the_run(built):
     conn.commit()
     try:
         job = dg.define_asset_job("freshness", selection=dg.AssetSelection.checks(channel_freshness))
-        defs = dg.Definitions(assets=[raw_appeal_events], asset_checks=[channel_freshness], jobs=[job],
+        defs = dg.Definitions(assets=[raw_appeal_events, *native_assets, raw_open311_requests],
+                              asset_checks=[channel_freshness], jobs=[job],
                               resources={"warehouse": WarehouseResource()})
         result = defs.resolve_job_def("freshness").execute_in_process()
         assert result.success

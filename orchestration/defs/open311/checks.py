@@ -16,7 +16,9 @@ where b.loader = 'open311' and (w.batch_id is null or w.objects_read <> b.lines_
 order by b.batch_id
 """
 
-open311_batches_reconcile = batch_reconcile_check(RAW_OPEN311, ("open311",), "open311_batches_reconcile")
+# The service list is loaded in its own batches (loader open311_services): they reconcile here too.
+open311_batches_reconcile = batch_reconcile_check(RAW_OPEN311, ("open311", "open311_services"),
+                                                  "open311_batches_reconcile")
 
 
 @dg.asset_check(asset=RAW_OPEN311, blocking=True,

@@ -16,8 +16,8 @@ def batch_reconcile_check(asset_key: dg.AssetKey, loaders: tuple[str, ...], name
     """A blocking check on a raw asset: every batch of its loaders reconciles with the rows it stored."""
 
     @dg.asset_check(asset=asset_key, name=name, blocking=True,
-                    description="Каждая партия: прочитано = загружено + дубликаты + карантин, "
-                                "и заявленные строки лежат в сырых таблицах и карантине.")
+                    description=f"Каждая партия загрузчиков {', '.join(loaders)}: прочитано = загружено + дубликаты"
+                                " + карантин, и заявленные строки лежат в сырых таблицах и карантине.")
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         """Every load batch of this asset's loaders reconciles with the rows it stored."""
         wh = warehouse.get()
@@ -65,18 +65,20 @@ def appeals_events_reconcile(context: dg.AssetCheckExecutionContext,
 
 
 def totals_check(suite: Suite) -> dg.AssetChecksDefinition:
-    """Mart totals = fact totals for the same slice, as the suite's FactTotals declares."""
+    """Mart totals = fact totals for the same slice, as the suite's FactTotals declare."""
     key, name = asset_key_for(suite), f"{suite.name}_totals_reconcile"
-    fact_model = suite.totals.fact.split(".")[1]
+    totals = suite.totals_list
+    facts = sorted({t.fact.split(".")[1] for t in totals} | set(suite.deps))
+    slices = "; ".join(f"{t.label + ': ' if t.label else ''}({', '.join(t.slice)})" for t in totals)
 
-    @dg.asset_check(asset=key, name=name, blocking=suite.blocking, additional_deps=[model_key(fact_model)],
-                    description=f"Итоги {suite.relation} по срезам ({', '.join(suite.totals.slice)}) = итоги "
-                                f"{suite.totals.fact} для тех же срезов.")
+    @dg.asset_check(asset=key, name=name, blocking=suite.blocking, additional_deps=[model_key(m) for m in facts],
+                    description=f"Итоги {suite.relation} по срезам {slices} = итоги "
+                                f"{', '.join(sorted({t.fact for t in totals}))} для тех же срезов.")
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         """The mart's measures per slice equal those computed from the fact."""
         wh = warehouse.get()
         with wh.connect() as conn:
-            outcome = reconcile.fact_totals(conn, name, suite.relation, suite.totals, schema_suffix(context))
+            outcome = reconcile.suite_totals(conn, name, suite.relation, totals, schema_suffix(context))
         return check_result(context, wh, outcome, asset_key=key, check_name=name, blocking=suite.blocking)
 
     return _check
