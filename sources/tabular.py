@@ -249,7 +249,10 @@ def open_csv(path: Path, hmap: HeaderMap) -> Opened:
     seen: list[tuple[int, list]] = []
     for delimiter in DELIMITERS:
         reader = csv.reader(iter(buffer), delimiter=delimiter)
-        found = _find_header(((reader.line_num, row) for row in reader), hmap)
+        try:
+            found = _find_header(((line, row) for _, line, row in _records(reader) if row is not None), hmap)
+        except csv.Error:
+            continue  # not this delimiter's dialect
         if isinstance(found, list):
             seen = seen or found
         elif best is None or len(hmap.columns(found[1])) > len(hmap.columns(best[2])):
@@ -260,8 +263,8 @@ def open_csv(path: Path, hmap: HeaderMap) -> Opened:
     delimiter, header_line, header = best
     opened = Opened("csv", iter(()), encoding=encoding, delimiter=delimiter, _closers=[fh.close])
     reader = csv.reader(chain(buffer, lines), delimiter=delimiter)
-    for _ in reader:  # skip the title lines and the header itself
-        if reader.line_num >= header_line:
+    for _, line, _ in _records(reader):  # skip the title lines and the header itself
+        if line >= header_line:
             break
     table = Table(None, header_line, unique_headers(header), hmap.columns(header),
                   _csv_data(reader, len(header), opened, bad_lines, encoding))
@@ -269,11 +272,31 @@ def open_csv(path: Path, hmap: HeaderMap) -> Opened:
     return opened
 
 
+def _records(reader) -> Iterator[tuple[int, int, list | None]]:
+    """(first line, last line, values) of each CSV record; values None for a record with a value over the
+    csv module's limit: the reader drops the rest of that record and goes on, so only that row is lost."""
+    last = reader.line_num
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" not in str(exc):
+                raise
+            values = None
+        yield last + 1, reader.line_num, values
+        last = reader.line_num
+
+
 def _csv_data(reader, width: int, opened: Opened, bad_lines: dict[int, str], encoding: str) -> Iterator[Row]:
     last = reader.line_num
     try:
-        for values in reader:
-            start, last = last + 1, reader.line_num
+        for start, last, values in _records(reader):
+            if values is None:
+                yield Row(start, [], ("line_too_long", f"a value longer than {csv.field_size_limit()} characters"
+                                                       f" in the record at line {start}: not kept"))
+                continue
             if is_blank(values):
                 opened.blank_rows += 1
                 continue
