@@ -172,7 +172,8 @@ class SnapshotJudge:
         for name in REACTIONS:
             if record.get(name) and self._local_day(record[name]) < received:
                 found.append((name, "answer_before_receipt",
-                              f"{name} {record[name]} is before the day of receipt (created_at {record['created_at']})"))
+                              f"{name} {record[name]} is before the day of receipt"
+                              f" (created_at {record['created_at']})"))
         return found
 
     def _local_day(self, value: str) -> date:
