@@ -102,6 +102,8 @@ def _text_head(head: bytes) -> str:
 
 def _is_event_line(text: str) -> bool:
     first = next((line for line in text.splitlines() if line.strip()), "")
+    if first.lstrip().startswith("[") and '"event_id"' in text:
+        return True  # a JSON array of events instead of lines: the event loader quarantines it with the reason
     if not first.lstrip().startswith("{"):
         return False
     try:
@@ -117,7 +119,8 @@ def detect(path: Path, *, source: str | None = None) -> Detection:
         head = fh.read(_HEAD)
     hint = _hint(path, source)
     if not head.strip():
-        return Detection(hint, "empty", "an empty file")
+        kind = EVENTS if path.suffix.lower() in EVENT_SUFFIXES else hint  # an empty batch records it was seen
+        return Detection(kind, "empty", "an empty file")
     if head.startswith(ZIP_MAGIC):
         workbook, kind = _workbook_kind(path, _maps(source))
         if not workbook:
@@ -127,6 +130,9 @@ def detect(path: Path, *, source: str | None = None) -> Detection:
     if head.startswith(OLE_MAGIC):
         return Detection(hint, "xls", "an old binary Excel file (.xls)")
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if path.suffix.lower() in EVENT_SUFFIXES or _is_event_line(_text_head(head)):
+            # A NUL byte in one event line: that line goes to quarantine, not the whole file unread.
+            return Detection(EVENTS, "jsonl", "appeal-event/1 JSON Lines with NUL bytes")
         return Detection(hint, "binary", "binary content")
     text = head.decode("utf-16") if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
         else _text_head(head)
@@ -150,7 +156,7 @@ def ingest_file(conn: psycopg.Connection, path: Path, *, source: str | None = No
                                  default_tz=tz)
     elif found.kind in CONNECTORS:
         report = load_table_file(conn, path, CONNECTORS[found.kind], source=source, exported_at=exported_at,
-                                 force=force, tz=tz)
+                                 force=force, tz=tz, future_tolerance_hours=future_tolerance_hours)
     else:
         raise Unrecognised(f"{path}: not recognised ({found.reason}); not loaded — put it under a channel "
                            f"folder ({', '.join(CONNECTORS)}) or name its source with --source")

@@ -39,7 +39,7 @@ class LineReader:
                     raw = raw[: self.max_line_bytes]
                     while (rest := fh.readline(self.max_line_bytes)) and not rest.endswith(b"\n"):
                         pass  # skip the remainder of an over-long line without holding it
-                if line_no == 1 and raw.startswith(_BOM):
+                if raw.startswith(_BOM):  # on any line: files joined with `cat` keep each one's BOM
                     raw = raw[len(_BOM):]
                 raw = raw.rstrip(b"\r\n")
                 if not too_long and not raw.strip():

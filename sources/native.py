@@ -121,7 +121,7 @@ def _file_batch(conn: psycopg.Connection, connector: Connector, path: Path, sha:
 
 def load_table_file(conn: psycopg.Connection, path: Path, connector: Connector, *, source: str | None = None,
                     exported_at: datetime | None = None, force: bool = False,
-                    tz: str = "Europe/Moscow") -> BatchReport:
+                    tz: str = "Europe/Moscow", future_tolerance_hours: float = 24) -> BatchReport:
     """Load one export as one batch; a file loaded before (same sha256 for this loader) is skipped."""
     path = Path(path)
     source = source or connector.source
@@ -136,7 +136,8 @@ def load_table_file(conn: psycopg.Connection, path: Path, connector: Connector, 
         return _file_batch(conn, connector, path, sha, source, problem, force)
     try:
         when, flags = export_moment(path, exported_at, opened.modified, tz)
-        judge = SnapshotJudge(source=source, channel=connector.channel, origin=str(path), tz=tz)
+        judge = SnapshotJudge(source=source, channel=connector.channel, origin=str(path), tz=tz,
+                              future_tolerance_hours=future_tolerance_hours)
         return load_records(conn, SOURCE_ROWS, _rows(opened, judge, when, flags), loader=connector.loader,
                             origin=str(path), origin_sha256=sha, source=source, force=force,
                             blank_lines=lambda: opened.blank_rows)

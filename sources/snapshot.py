@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sources.dates import DateError, from_excel_serial, localize, parse_rfc3339, parse_ru_datetime
 from sources.loader import RawTable, Record
@@ -40,6 +41,11 @@ FIELDS: dict[str, str] = {
     "author_name": "text", "author_phone": "text", "author_email": "text", "author_id": "text",
 }
 REQUIRED = ("appeal_id", "created_at")
+# Moments of what already happened to an appeal; deadlines (due_at, extended_due_at) lie ahead by nature.
+PAST_MOMENTS = ("created_at", "registered_at", "updated_at", "interim_answer_at", "first_response_at",
+                "answered_at", "closed_at")
+# A reaction to an appeal cannot come before it was received.
+REACTIONS = ("interim_answer_at", "first_response_at", "answered_at", "closed_at")
 _YES = {"да", "yes", "true", "1", "y", "д", "+"}
 _NO = {"нет", "no", "false", "0", "n", "н", "-", ""}
 _NULLS = {"", "null", "none", "nil", "n/a", "-", "—"}
@@ -96,13 +102,24 @@ def _number(kind: str, value: Any) -> int | float:
     return number
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class SnapshotJudge:
     """Turns one mapped row into a Record for raw.source_rows, or a quarantine reason."""
 
     def __init__(self, *, source: str, channel: str, origin: str, tz: str = "Europe/Moscow",
-                 bad_optional: str = "quarantine"):
+                 bad_optional: str = "quarantine", now: datetime | None = None, future_tolerance_hours: float = 24):
         self.source, self.channel, self.origin, self.tz = source, channel, origin, tz
         self.bad_optional = bad_optional  # "quarantine" (files) or "flag" (feeds that are known to be messy)
+        self.latest_allowed = (now or datetime.now(timezone.utc)) + timedelta(hours=future_tolerance_hours)
 
     def judge(self, *, fields: dict[str, Any], payload: dict[str, Any], exported_at: datetime,
               line_no: int | None, sheet: str | None = None, flags: list[str] | None = None) -> Record:
@@ -116,6 +133,8 @@ class SnapshotJudge:
             return Record(line_no, raw_text, reason_code=code, reason=reason, sheet=sheet,
                           record_key=f"{self.source}/{key}" if key else None)
 
+        if _has_nul(payload):  # PostgreSQL's jsonb cannot hold NUL; the row as read stays in quarantine
+            return reject("control_character", "a NUL character (\\u0000) in a value")
         for name, value in fields.items():
             kind = FIELDS.get(name)
             if kind is None:
@@ -131,7 +150,31 @@ class SnapshotJudge:
         missing = [name for name in REQUIRED if record.get(name) in (None, "")]
         if missing:
             return reject("missing_field", f"required {', '.join(missing)} is empty or missing")
+        for name, code, reason in self._impossible(record):
+            if name in REQUIRED or self.bad_optional == "quarantine":
+                return reject(code, reason)
+            record[name] = None
+            flags.append(f"{code}:{name}")
         record = {k: v for k, v in record.items() if v is not None}
         values = (self.source, self.channel, record["appeal_id"], exported_at, json.dumps(record, ensure_ascii=False),
                   raw_text, sorted(set(flags)), self.origin, sheet, line_no, sha)
         return Record(line_no, raw_text, values=values, sheet=sheet, record_key=f"{self.source}/{record['appeal_id']}")
+
+    def _impossible(self, record: dict[str, Any]) -> list[tuple[str, str, str]]:
+        """(field, reason code, reason) for moments that cannot be true: in the future, or a reaction before receipt."""
+        found = []
+        for name in PAST_MOMENTS:
+            if record.get(name) and datetime.fromisoformat(record[name]) > self.latest_allowed:
+                found.append((name, "future_date", f"{name} {record[name]} is in the future (beyond the tolerance,"
+                                                   f" latest allowed {self.latest_allowed:%Y-%m-%d %H:%M}Z)"))
+        # Calendar days, not moments: a date without time (00:00) on the day of receipt is no contradiction.
+        received = self._local_day(record["created_at"])
+        for name in REACTIONS:
+            if record.get(name) and self._local_day(record[name]) < received:
+                found.append((name, "answer_before_receipt",
+                              f"{name} {record[name]} is before the day of receipt"
+                              f" (created_at {record['created_at']})"))
+        return found
+
+    def _local_day(self, value: str) -> date:
+        return datetime.fromisoformat(value).astimezone(ZoneInfo(self.tz)).date()

@@ -1,6 +1,6 @@
 """Streaming readers of tabular exports (XLSX, CSV): find the header row, then yield data rows one by one.
 
-Memory does not grow with the file: XLSX is read with openpyxl's read-only parser, CSV line by line.
+Memory does not grow with the file: XLSX is read with openpyxl's read-only parser, CSV line by line (csvfile.py).
 What cannot be read at all raises `FileProblem` (the whole file goes to quarantine); what is wrong with
 one row travels with that row (`Row.problem`) so the connector quarantines just the row.
 """
@@ -8,8 +8,6 @@ one row travels with that row (`Row.problem`) so the connector quarantines just 
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -180,115 +178,6 @@ def _xlsx_problem(book, hmap: HeaderMap) -> FileProblem:
     return _no_header(hmap, where, seen)
 
 
-# --- CSV --------------------------------------------------------------------------------------------------
-
-def sniff_encoding(path: Path) -> str:
-    """BOM first; else UTF-8 if more lines read as UTF-8 than fail, else Windows-1251."""
-    with open(path, "rb") as fh:
-        head = fh.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head[:2] in _UTF16_BOMS:
-            return "utf-16"
-        fh.seek(0)
-        good = bad = 0
-        for raw in fh:
-            if raw.isascii():
-                continue
-            try:
-                raw.decode("utf-8")
-                good += 1
-            except UnicodeDecodeError:
-                bad += 1
-    return "cp1251" if bad > good else "utf-8"
-
-
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
-def _decoded(fh, encoding: str, bad_lines: dict[int, str]) -> Iterator[str]:
-    if encoding == "utf-16":
-        yield from io.TextIOWrapper(fh, encoding="utf-16", newline="")
-        return
-    codec = "utf-8" if encoding == "utf-8-sig" else encoding
-    for number, raw in enumerate(fh, start=1):
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8):]
-        try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError as exc:
-            bad_lines[number] = f"line {number} is not valid {codec} at byte {exc.start}"
-            text = raw.decode(codec, errors="replace")
-        if codec == "cp1251" and not raw.isascii() and _is_utf8(raw):
-            # Windows-1251 decodes any bytes; Cyrillic in Windows-1251 is almost never valid UTF-8.
-            bad_lines[number] = f"line {number} is UTF-8 in a file that is otherwise Windows-1251"
-        yield text
-
-
-def open_csv(path: Path, hmap: HeaderMap) -> Opened:
-    head = _head(path)
-    if not head.strip():
-        raise FileProblem("empty_file", "the file is empty" if not head else "the file holds only blank lines")
-    if b"\x00" in head and not head.startswith(_UTF16_BOMS):
-        raise FileProblem("not_csv", "binary content (NUL bytes): not a CSV text file")
-    encoding = sniff_encoding(path)
-    fh = open(path, "rb")
-    bad_lines: dict[int, str] = {}
-    lines = _decoded(fh, encoding, bad_lines)
-    try:
-        buffer = [line for _, line in zip(range(HEADER_SEARCH_ROWS * 2), lines)]
-    except UnicodeDecodeError as exc:
-        fh.close()
-        raise FileProblem("bad_encoding", f"cannot decode the file as {encoding}: {exc.reason}") from None
-    best: tuple[str, int, list] | None = None
-    seen: list[tuple[int, list]] = []
-    for delimiter in DELIMITERS:
-        reader = csv.reader(iter(buffer), delimiter=delimiter)
-        found = _find_header(((reader.line_num, row) for row in reader), hmap)
-        if isinstance(found, list):
-            seen = seen or found
-        elif best is None or len(hmap.columns(found[1])) > len(hmap.columns(best[2])):
-            best = (delimiter, found[0], found[1])
-    if best is None:
-        fh.close()
-        raise _no_header(hmap, "the file", seen) if seen else FileProblem("empty_file", "no filled lines")
-    delimiter, header_line, header = best
-    opened = Opened("csv", iter(()), encoding=encoding, delimiter=delimiter, _closers=[fh.close])
-    reader = csv.reader(chain(buffer, lines), delimiter=delimiter)
-    for _ in reader:  # skip the title lines and the header itself
-        if reader.line_num >= header_line:
-            break
-    table = Table(None, header_line, unique_headers(header), hmap.columns(header),
-                  _csv_data(reader, len(header), opened, bad_lines, encoding))
-    opened.tables = iter([table])
-    return opened
-
-
-def _csv_data(reader, width: int, opened: Opened, bad_lines: dict[int, str], encoding: str) -> Iterator[Row]:
-    last = reader.line_num
-    try:
-        for values in reader:
-            start, last = last + 1, reader.line_num
-            if is_blank(values):
-                opened.blank_rows += 1
-                continue
-            problem = None
-            broken = [bad_lines[n] for n in range(start, last + 1) if n in bad_lines]
-            if broken:
-                problem = ("bad_encoding", f"{broken[0]}; the file reads as {encoding}")
-            elif len(values) < width or not is_blank(values[width:]):
-                problem = ("wrong_field_count", f"{len(values)} fields where the header has {width}: "
-                                                 "a separator inside an unquoted value, or a broken line")
-            yield Row(start, values, problem)
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise FileProblem("read_error", f"cannot read the CSV after line {last}: {exc}") from None
-
-
 def _head(path: Path, size: int = 8192) -> bytes:
     with open(path, "rb") as fh:
         return fh.read(size)
@@ -299,4 +188,6 @@ def open_tabular(path: Path, hmap: HeaderMap) -> Opened:
     head = _head(path)
     if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return open_xlsx(path, hmap)
+    from sources.csvfile import open_csv  # here: csvfile builds on this module
+
     return open_csv(path, hmap)

@@ -74,6 +74,16 @@ folded as (
 
 ),
 
+moments as (
+
+    select
+        *,
+        coalesce(received_event_at, first_event_at) as received_at,
+        least(first_interim_at, first_answer_at) as first_reaction_at
+    from folded
+
+),
+
 final as (
 
     select
@@ -82,7 +92,7 @@ final as (
         channel,
         -- Letters are 59-ФЗ by law; other channels are messages unless the source says otherwise.
         coalesce(stated_legal_regime, case when channel = 'letter' then 'fz59' else 'message' end) as legal_regime,
-        coalesce(received_event_at, first_event_at) as received_at,
+        received_at,
         registered_at,
         source_category_code,
         source_category_name,
@@ -112,10 +122,16 @@ final as (
         case when last_closed_at > coalesce(last_returned_at, '-infinity') then last_closed_at end as closed_at,
         rejected_at,
         has_received_event,
+        -- A reaction dated before the receipt is a source error: kept, flagged, left out of speed figures.
+        -- A bare date (local midnight) on the day of receipt is no contradiction: exports often give only dates.
+        coalesce(first_reaction_at < received_at and not (
+            {{ local_date('first_reaction_at') }} = {{ local_date('received_at') }}
+            and (first_reaction_at at time zone '{{ var("local_timezone") }}')::time = '00:00'
+        ), false) as has_answer_before_receipt,
         event_count,
         last_batch_id,
         {{ build_clocks() }}
-    from folded
+    from moments
 
 )
 

@@ -11,7 +11,7 @@ appeals as (
 
 folded as (
 
-    select source, appeal_id, source_category_code, source_category_name, totk_code
+    select source, appeal_id, source_category_code, source_category_name, totk_code, has_answer_before_receipt
     from {{ ref('int_appeals__folded') }}
 
 ),
@@ -69,10 +69,13 @@ final as (
         coalesce(a.is_answered_on_time, false) as is_answered_on_time,
         coalesce(a.first_answer_at > a.due_at, false) as is_answered_late,
         coalesce(a.is_open and {{ as_of() }} > a.due_at, false) as is_open_overdue,
-        {{ working_hours_between('received', 'a.received_at', 'reacted', 'a.first_reaction_at') }}
+        -- Hours need a reaction after the receipt (a bare date on the day of receipt gives none).
+        case when a.first_reaction_at >= a.received_at then
+            {{ working_hours_between('received', 'a.received_at', 'reacted', 'a.first_reaction_at') }} end
             as first_reaction_working_hours,
         -- Resolved by the answer in force: the last one, given after the last return.
-        case when a.is_answered then {{ working_days_between('received', 'resolved') }} end
+        case when a.is_answered and not coalesce(f.has_answer_before_receipt, false)
+            then {{ working_days_between('received', 'resolved') }} end
             as resolution_working_days,
         a.first_interim_at is not null as has_interim_answer,
         a.redirect_count > 0 as is_redirected,

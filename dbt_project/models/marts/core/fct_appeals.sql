@@ -102,13 +102,17 @@ final as (
         rejected_at is not null as is_rejected,
         is_answered,
         rejected_at is null and not is_answered and closed_at is null as is_open,
-        first_answer_at <= due_at as is_answered_on_time,
+        -- Speed figures need the answer after the receipt (has_answer_before_receipt: a source error).
+        case when not has_answer_before_receipt then first_answer_at <= due_at end as is_answered_on_time,
         coalesce(rejected_at is null and (
             first_answer_at > due_at
             or (not is_answered and closed_at is null and {{ as_of() }} > due_at)
         ), false) as is_overdue,
-        round((extract(epoch from first_answer_at - received_at) / 3600)::numeric, 2) as answer_hours,
-        answered_working_days_through - received_working_days_through as answer_working_days,
+        -- A bare answer date (midnight) on the day of receipt gives days, not hours.
+        case when not has_answer_before_receipt and first_answer_at >= received_at then
+            round((extract(epoch from first_answer_at - received_at) / 3600)::numeric, 2) end as answer_hours,
+        case when not has_answer_before_receipt then
+            answered_working_days_through - received_working_days_through end as answer_working_days,
         redirect_count::integer as redirect_count,
         extension_count::integer as extension_count,
         return_count::integer as return_count,
