@@ -24,6 +24,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from sources.detect import CONNECTORS, ingest_file
 from sources.events import load_event_file
 from sources.loader import BatchReport
 from sources.sample import generate_sample
@@ -44,7 +45,8 @@ class FormatCase:
     load: Callable[..., BatchReport]  # (conn, path, force=False): one file, one batch, in this process
     command: Callable[[list[Path]], list[str]]  # argv loading files one batch each, in a fresh process
     tables: tuple[str, ...]  # the raw tables it fills, besides raw.load_batches and raw.quarantine
-    loader: str  # its name in raw.load_batches.loader
+    loaders: tuple[str, ...]  # its names in raw.load_batches.loader
+    key: str  # the natural key of its raw rows
 
 
 def _write_events(folder: Path, scale: float) -> list[Path]:
@@ -57,9 +59,27 @@ CANONICAL_EVENTS = FormatCase(
     load=lambda conn, path, force=False: load_event_file(conn, path, force=force),
     command=lambda paths: [sys.executable, "-m", "orchestration.cli", "ingest", *map(str, paths)],
     tables=("raw.appeal_events",),
-    loader="appeal_events",
+    loaders=("appeal_events",),
+    key="source, event_id",
 )
-CASES = [CANONICAL_EVENTS]
+
+
+def _write_exports(folder: Path, scale: float) -> list[Path]:
+    """ПОС XLSX/CSV, ИМ XLSX and СЭД CSV exports of the sample year, in the order they were exported."""
+    paths = generate_sample(folder, scale=scale, formats="native").paths
+    return [p for p in paths if p.suffix in (".xlsx", ".csv")]
+
+
+NATIVE_EXPORTS = FormatCase(
+    name="native-exports",
+    write=_write_exports,
+    load=lambda conn, path, force=False: ingest_file(conn, path, force=force)[1],
+    command=lambda paths: [sys.executable, "-m", "orchestration.cli", "ingest", *map(str, paths)],
+    tables=("raw.source_rows",),
+    loaders=tuple(c.loader for c in CONNECTORS.values()),
+    key="source, appeal_id, exported_at",
+)
+CASES = [CANONICAL_EVENTS, NATIVE_EXPORTS]
 
 
 def _columns(conn: psycopg.Connection, relation: str, ignore: tuple[str, ...]) -> list[str]:

@@ -49,7 +49,7 @@ def test_twice_and_reversed_give_the_same_rows_and_facts(case, server_url, dbt_m
                 assert load_batches(conn).success, load_batches(conn).message()
                 for table in case.tables:  # no key twice (the primary key says so too; this says it here)
                     total, distinct = conn.execute(
-                        f"select count(*), count(distinct (source, event_id)) from {table}").fetchone()
+                        f"select count(*), count(distinct ({case.key})) from {table}").fetchone()
                     assert total == distinct > 0
             build(warehouse, VARIABLES)
             with warehouse.connect(autocommit=True) as conn:
@@ -58,4 +58,4 @@ def test_twice_and_reversed_give_the_same_rows_and_facts(case, server_url, dbt_m
         backward = states["reversed"][table]
         assert sorted(forward) == sorted(backward), f"{table}: {first_difference(forward, backward)}"
     assert facts["forward"] == facts["reversed"]
-    assert facts["forward"]["fct_appeals"][0] > 300 and len(facts["forward"]) >= 8
+    assert facts["forward"]["fct_appeals"][0] > 200 and len(facts["forward"]) >= 8

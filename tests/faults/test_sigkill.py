@@ -36,7 +36,7 @@ def open_transaction(conn, app_name: str) -> bool:
 
 
 def committed_batches(conn, case) -> int:
-    return conn.execute("select count(*) from raw.load_batches where loader = %s", (case.loader,)).fetchone()[0]
+    return conn.execute("select count(*) from raw.load_batches where loader = any(%s)", (list(case.loaders),)).fetchone()[0]
 
 
 def kill_during_a_load(case, files, conn, rng: random.Random, app_name: str) -> dict:
