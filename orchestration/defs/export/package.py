@@ -48,7 +48,7 @@ def federal_package(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
 
 federal_package_job = dg.define_asset_job(
-    "federal_package", selection=dg.AssetSelection.assets(federal_package), partitions_def=federal_partitions,
+    "federal_package_monthly", selection=dg.AssetSelection.assets(federal_package), partitions_def=federal_partitions,
     description="Пакет федеральной отчетности за месяц (раздел — месяц).")
 
 
