@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -39,10 +40,23 @@ def export_package(warehouse, period: str, *, batch_hwm: int | None = None, buil
                    out_dir: Path | None = None) -> PackageResult:
     """Build the marts as of the period's close (unless `build` is False), validate, write the package."""
     found = parse_period(period)
-    if build:
-        build_as_of(warehouse, as_of=found.close, batch_hwm=batch_hwm, schema_suffix=found.suffix,
-                    select=BUILD_SELECT)
-    return write_package(warehouse, found, out_dir=out_dir)
+    if found.close > datetime.now(timezone.utc):
+        raise ValueError(f"period {found.label} closes at {found.close.isoformat()}: it is not over yet")
+    with _period_lock(warehouse, found):
+        if build:
+            build_as_of(warehouse, as_of=found.close, batch_hwm=batch_hwm, schema_suffix=found.suffix,
+                        select=BUILD_SELECT)
+        return write_package(warehouse, found, out_dir=out_dir)
+
+
+@contextmanager
+def _period_lock(warehouse, period: Period):
+    """One run per period at a time: the as-of schemas and the revision numbers are the period's own."""
+    folder = warehouse.settings.home / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"package-{period.label}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def build_horizon(conn, period: Period) -> tuple[datetime, int]:
@@ -74,7 +88,8 @@ def render(period: Period, tables, chart_data, as_of: datetime, batch_hwm: int) 
 
 
 def write_package(warehouse, period: Period, *, out_dir: Path | None = None) -> PackageResult:
-    """Validate the period's as-of marts and write its package, or reuse the revision with the same data."""
+    """Validate the period's as-of marts and write its package, or reuse the revision with the same data.
+    Call it under the period's lock (export_package does)."""
     with warehouse.connect() as conn:
         as_of, batch_hwm = build_horizon(conn, period)
     gate = run_gate(warehouse.sqlalchemy_url(), period.suffix)
@@ -86,13 +101,12 @@ def write_package(warehouse, period: Period, *, out_dir: Path | None = None) -> 
         chart_data = trend(conn, schema, period.month)
     files = render(period, tables, chart_data, as_of, batch_hwm)
     rows = {f"{t.stem}.csv": len(t.rows) for t in tables}
+    rows[revisions.WORKBOOK] = sum(rows.values())  # data rows over all sheets; pictures and pages have none
     period_dir = Path(out_dir or warehouse.settings.export_dir) / period.label
     period_dir.mkdir(parents=True, exist_ok=True)
-    with open(period_dir / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one writer per period: revision numbers must not collide
-        result = _place(period, period_dir, files, tables, rows, as_of, batch_hwm, schema)
+    result = _place(period, period_dir, files, tables, rows, as_of, batch_hwm, schema)
     result.warnings = [o.message() for o in gate.warnings]
-    if period.kind == "month":
+    if period.kind == "month" and tables[0].rows:  # an empty month has no headline figures to record
         _record_kpis(warehouse, period, as_of, batch_hwm)
     _log_run(period_dir, result)
     return result

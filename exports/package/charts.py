@@ -39,14 +39,14 @@ def _volume(ax, trend: dict) -> None:
         ax.bar(range(len(months)), values, bottom=bottom, label=_short(name, 30), width=0.8)
         bottom = [b + v for b, v in zip(bottom, values)]
     ax.set_xticks(range(len(months)), [_month_label(m) for m in months], rotation=45, ha="right")
-    ax.set_title("Поступило обращений по отраслевым блокам, 12 месяцев")
+    ax.set_title("Поступило обращений по отраслевым блокам, до 12 месяцев")
     ax.legend(fontsize=6, loc="upper left", ncols=2, frameon=False)
 
 
 def _on_time(ax, agencies: Table) -> None:
     rows = [r for r in agencies.records() if r["on_time_share"] is not None]
     rows = sorted(rows, key=lambda r: (-(r["incoming"] or 0), r["agency_code"]))[:10][::-1]
-    names = [_short(r["agency_name"]) for r in rows]
+    names = [_short(r.get("agency_short_name") or r["agency_name"]) for r in rows]
     values = [float(r["on_time_share"]) * 100 for r in rows]
     ax.barh(range(len(rows)), values, color="#4C72B0")
     ax.set_yticks(range(len(rows)), names)

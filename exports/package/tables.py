@@ -85,7 +85,7 @@ def agencies(conn, schema: str, month: date) -> Table:
     rows = _fetch(conn, """
         with rating as (select * from {marts}.mart_agency_rating),
         final as (
-            select agency_code, agency_name, agency_sector_name, incoming, answered, rated, on_time_share,
+            select agency_code, agency_name, agency_short_name, agency_sector_name, incoming, answered, rated, on_time_share,
                 satisfaction_share, return_share, resolution_median_days, score, score_rank, rating_status_name
             from rating
             where period_kind = 'month' and period_start = %(month)s
@@ -94,7 +94,7 @@ def agencies(conn, schema: str, month: date) -> Table:
         select * from final""", schema, {"month": month})
     return Table("Ведомства", "agencies", (
         C("agency_code", "Код органа"), C("agency_name", "Орган или организация"),
-        C("agency_sector_name", "Основной блок"), C("incoming", "Поступило", "int"),
+        C("agency_short_name", "Краткое название"), C("agency_sector_name", "Основной блок"), C("incoming", "Поступило", "int"),
         C("answered", "Получили ответ", "int"), C("rated", "Оценено", "int"),
         C("on_time_share", "Доля в срок", "share"), C("satisfaction_share", "Доля удовлетворенных", "share"),
         C("return_share", "Доля возвратов", "share"), C("resolution_median_days", "Решение, медиана (раб. дн.)",
@@ -191,7 +191,8 @@ def trend(conn: psycopg.Connection, schema: str, month: date, months: int = 12) 
             order by period_start, slice_kind, slice_name, indicator
         )
         select * from final""", schema, {"first": first, "month": month})
-    months_list, cursor = [], first
+    # From the first month with data: a year that starts in the window shows no empty months before it.
+    months_list, cursor = [], min((r[0] for r in rows), default=month)
     while cursor <= month:
         months_list.append(cursor)
         cursor = (cursor + timedelta(days=32)).replace(day=1)

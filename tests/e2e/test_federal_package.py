@@ -78,11 +78,11 @@ def known_by(landing: Path, damaged: set, close: datetime, out: Path) -> Path:
     return out
 
 
-def oracle_region(sample, extra: Path | None = None) -> dict:
-    """October's okrug figures as the event files tell them at the close of October."""
+def oracle_region(sample, extra: Path | None = None, close: datetime | None = None) -> dict:
+    """October's okrug figures as the event files tell them at the close of October (or at `close`)."""
     from exports.package.period import parse_period
 
-    close = parse_period(PERIOD).close
+    close = close or parse_period(PERIOD).close
     folder = sample["folder"] / f"oracle-{len(list(sample['folder'].glob('oracle-*')))}"
     appeals = read(known_by(sample["landing"], sample["damaged"], close, folder / "sample"), set(), close)
     if extra is not None:
@@ -159,6 +159,24 @@ def test_no_personal_data_in_the_package(sample):
     probe.mkdir(exist_ok=True)
     (probe / "x.csv").write_text(f"a,{person}\n", encoding="utf-8")
     assert scanner.scan_tree(probe).findings
+
+
+def test_a_week_shows_its_month_so_far(sample):
+    from exports.package.build import export_package
+    from exports.package.period import parse_period
+
+    week = parse_period("2025-W43")  # 20–26 October: October as known on Monday 27th, 00:00
+    result = export_package(sample["warehouse"], "2025-W43")
+    assert result.path == sample["warehouse"].settings.export_dir / "2025-W43" / "r1"
+    assert {p.name for p in result.path.iterdir()} == FILES
+    manifest = json.loads((result.path / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["period_kind"], manifest["as_of"]) == ("week", "2025-10-27T00:00:00+03:00")
+    summary = {row[0]: row[3] for row in load_workbook(result.path / "federal_package.xlsx")["Сводка"].iter_rows(
+        min_row=2, values_only=True)}
+    want = oracle_region(sample, close=week.close)
+    assert 0 < want["incoming"] < oracle_region(sample)["incoming"]
+    for indicator in ("incoming", "answered", "answered_on_time", "overdue_open", "on_time_share"):
+        assert summary[indicator] == (None if want[indicator] is None else float(want[indicator])), indicator
 
 
 def test_late_events_make_revision_2_with_the_diff(sample, tmp_path):
