@@ -71,12 +71,12 @@ def build_horizon(conn, period: Period) -> tuple[datetime, int]:
     return as_of.astimezone(period.close.tzinfo), int(hwm)  # Moscow time in every file
 
 
-def render(period: Period, tables, chart_data, as_of: datetime, batch_hwm: int) -> dict[str, bytes]:
+def render(period: Period, tables, chart_data, as_of: datetime) -> dict[str, bytes]:
     """Every data file of the package, as bytes."""
     kind = "месяц" if period.kind == "month" else f"неделя (показатели месяца {period.month_label} на ее конец)"
     title = f"ЦУР НАО: отчет за {period.label}"
-    subtitle = (f"Период: {kind}. Данные на {as_of.astimezone(period.close.tzinfo):%d.%m.%Y %H:%M} МСК, "
-                f"партии загрузки до {batch_hwm}.")
+    # No load batch here: a batch that changes nothing in the period must not change the files (manifest has it).
+    subtitle = f"Период: {kind}. Данные на {as_of.astimezone(period.close.tzinfo):%d.%m.%Y %H:%M} МСК."
     by_sheet = {t.stem: t for t in tables}
     png, pdf = charts.render(charts.summary_figure(f"{title}. {subtitle}", chart_data, by_sheet["agencies"],
                                                    by_sheet["problems"]))
@@ -99,7 +99,7 @@ def write_package(warehouse, period: Period, *, out_dir: Path | None = None) -> 
     with warehouse.connect() as conn:
         tables = package_tables(conn, schema, period)
         chart_data = trend(conn, schema, period.month)
-    files = render(period, tables, chart_data, as_of, batch_hwm)
+    files = render(period, tables, chart_data, as_of)
     rows = {f"{t.stem}.csv": len(t.rows) for t in tables}
     rows[revisions.WORKBOOK] = sum(rows.values())  # data rows over all sheets; pictures and pages have none
     period_dir = Path(out_dir or warehouse.settings.export_dir) / period.label

@@ -39,6 +39,7 @@ def _volume(ax, trend: dict) -> None:
         ax.bar(range(len(months)), values, bottom=bottom, label=_short(name, 30), width=0.8)
         bottom = [b + v for b, v in zip(bottom, values)]
     ax.set_xticks(range(len(months)), [_month_label(m) for m in months], rotation=45, ha="right")
+    ax.set_ylim(0, max(bottom + [1.0]) * 1.45)  # head room for the legend above the bars
     ax.set_title("Поступило обращений по отраслевым блокам, до 12 месяцев")
     ax.legend(fontsize=6, loc="upper left", ncols=2, frameon=False)
 

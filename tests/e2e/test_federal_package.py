@@ -143,7 +143,7 @@ def test_the_workbook_holds_the_figures_of_the_files(sample):
     assert len(csv_rows) == len(sectors) + 1 and csv_rows[0].startswith("sector_code,sector_name,incoming")
 
 
-def test_no_personal_data_in_the_package(sample):
+def test_no_personal_data_in_the_package(sample, tmp_path):
     from sources.sample import build_world
     from tests.pii_scan import PiiScanner, sample_identities
 
@@ -155,8 +155,8 @@ def test_no_personal_data_in_the_package(sample):
     assert {Path(p).suffix for p in report.skipped} <= {".png", ".pdf"}
     # The scanner is not blind: a name of the sample's people in a copy of a CSV is found.
     person = sorted(sample_identities(build_world(2025, 20251, SCALE).appeals)["name"])[0]
-    probe = root.parent / "probe"
-    probe.mkdir(exist_ok=True)
+    probe = tmp_path / "probe"
+    probe.mkdir()
     (probe / "x.csv").write_text(f"a,{person}\n", encoding="utf-8")
     assert scanner.scan_tree(probe).findings
 
@@ -214,8 +214,18 @@ def test_late_events_make_revision_2_with_the_diff(sample, tmp_path):
     assert (manifest["revision"], manifest["previous_revision"]) == (2, 1)
     assert manifest["data_version"]["batch_hwm"] == diff["to_batch_hwm"] == diff["from_batch_hwm"] + 1
     assert {"diff.json", "diff.md"} <= set(manifest["files"])
-    # And once more: nothing new, revision 2 stays the latest.
-    assert export_package(warehouse, PERIOD, build=False).revision == 2
+    # A batch that tells nothing about October (a November appeal): rebuilt, the same data, revision 2 reused.
+    november = tmp_path / "november" / "pos.jsonl"
+    november.parent.mkdir()
+    november.write_text("".join(json.dumps({**e, "event_id": e["event_id"].replace("LATE1", "NOV1"),
+                                            "appeal_id": "NOV1",
+                                            "occurred_at": e["occurred_at"].replace("2025-10-", "2025-11-")},
+                                           ensure_ascii=False) + "\n" for e in late_events()), encoding="utf-8")
+    with warehouse.connect(autocommit=True) as conn:
+        load_event_file(conn, november)
+    third = export_package(warehouse, PERIOD)
+    assert (third.revision, third.created, third.batch_hwm) == (2, False, diff["to_batch_hwm"] + 1)
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["r1", "r2"]
 
 
 def test_bad_rows_in_a_mart_leave_no_package(sample):
