@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.defs.export.assets import sector_monthly_csv
+from orchestration.defs.export.package import federal_package, federal_package_job, federal_package_schedule
 from orchestration.defs.ingest.assets import raw_appeal_events
 from orchestration.defs.ingest.native import native_assets, native_checks
 from orchestration.defs.ingest.sensor import landing_files_sensor
@@ -19,18 +20,22 @@ from orchestration.defs.transform.assets import tsur_dbt_assets
 from orchestration.defs.transform.project import dbt_resource
 from orchestration.resources import WarehouseResource
 
-everything = dg.define_asset_job("tsur_all", selection=dg.AssetSelection.all(), description="Загрузка, сборка, выгрузки")
+# The monthly package is partitioned: it has its own job and schedule, not the everyday run.
+everything = dg.define_asset_job("tsur_all",
+                                selection=dg.AssetSelection.all() - dg.AssetSelection.assets(federal_package),
+                                description="Загрузка, сборка, выгрузки")
 build = dg.define_asset_job("tsur_build", selection=dg.AssetSelection.assets(tsur_dbt_assets),
                             description="dbt build: модели, тесты")
 gated_export = export_job(sector_monthly_csv)
 
 defs = dg.Definitions(
-    assets=[raw_appeal_events, *native_assets, raw_open311_requests, tsur_dbt_assets, sector_monthly_csv],
+    assets=[raw_appeal_events, *native_assets, raw_open311_requests, tsur_dbt_assets, sector_monthly_csv,
+            federal_package],
     asset_checks=[*native_checks, open311_batches_reconcile, open311_windows_reconcile,
                   *suite_checks, *reconcile_checks, channel_freshness],
-    jobs=[everything, build, gated_export, open311_poll_job],
+    jobs=[everything, build, gated_export, open311_poll_job, federal_package_job],
     sensors=[landing_files_sensor],
-    schedules=[open311_schedule],
+    schedules=[open311_schedule, federal_package_schedule],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from orchestration.commands import execute_job, warehouse
+from orchestration.commands.package import add_package_arguments
 
 
 def cmd_run(args: argparse.Namespace) -> None:
@@ -31,6 +32,10 @@ def cmd_build(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
+    if args.period or args.week:
+        from orchestration.commands.package import cmd_package
+
+        return cmd_package(args)
     execute_job("tsur_export", verbose=args.verbose)
     print("Проверки пройдены, выгрузки записаны")
 
@@ -44,6 +49,8 @@ def add_commands(sub) -> None:
     build.add_argument("--full-refresh", action="store_true")
     run.set_defaults(func=cmd_run)
     build.set_defaults(func=cmd_build)
-    export = sub.add_parser("export", help="validate the marts the exports read, then export (no rebuild)")
+    export = sub.add_parser("export", help="validate the marts the exports read, then export (no rebuild); "
+                                           "with --period: the federal package of a month")
     export.add_argument("-v", "--verbose", action="store_true", help="show Dagster's log")
+    add_package_arguments(export)
     export.set_defaults(func=cmd_export)

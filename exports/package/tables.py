@@ -1,0 +1,206 @@
+"""The package's tables, read from a period's as-of marts: aggregates only, never an appeal or a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import psycopg
+from psycopg import sql
+
+from exports.package.period import Period
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # CSV header and key in diffs (English snake_case)
+    header: str  # what people read in the workbook
+    kind: str = "text"  # text | int | share | num
+
+
+@dataclass(frozen=True)
+class Table:
+    sheet: str  # workbook sheet (Russian)
+    stem: str  # file name of the CSV
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # columns that identify a row (diffs)
+    rows: tuple[tuple, ...]
+
+    def records(self) -> list[dict]:
+        names = [c.name for c in self.columns]
+        return [dict(zip(names, row)) for row in self.rows]
+
+
+C = Column
+SECTOR_INDICATORS = ("incoming", "answered", "answered_on_time", "on_time_share", "overdue_open", "returned",
+                     "rated", "satisfied", "satisfaction_share", "resolution_median_days", "appeals_per_1000")
+SECTOR_HEADERS = {"incoming": ("Поступило", "int"), "answered": ("Получили ответ", "int"),
+                  "answered_on_time": ("Ответ в срок", "int"), "on_time_share": ("Доля в срок", "share"),
+                  "overdue_open": ("Просрочено в работе", "int"), "returned": ("Возвращено", "int"),
+                  "rated": ("Оценено", "int"), "satisfied": ("Удовлетворены", "int"),
+                  "satisfaction_share": ("Доля удовлетворенных", "share"),
+                  "resolution_median_days": ("Решение, медиана (раб. дн.)", "num"),
+                  "appeals_per_1000": ("На 1 000 жителей", "num")}
+
+
+def _fetch(conn: psycopg.Connection, query: str, schema: str, params: dict) -> tuple[tuple, ...]:
+    composed = sql.SQL(query).format(marts=sql.Identifier(schema))
+    return tuple(tuple(row) for row in conn.execute(composed, params).fetchall())
+
+
+def summary(conn, schema: str, month: date) -> Table:
+    rows = _fetch(conn, """
+        with kpis as (select * from {marts}.mart_kpi_values),
+        catalogue as (select indicator, unit, sort_order from {marts}.dim_kpis),
+        final as (
+            select k.indicator, k.indicator_name, c.unit, k.value
+            from kpis as k left join catalogue as c using (indicator)
+            where k.period_kind = 'month' and k.period_start = %(month)s and k.slice_kind = 'region'
+            order by c.sort_order, k.indicator
+        )
+        select * from final""", schema, {"month": month})
+    return Table("Сводка", "summary", (C("indicator", "Код показателя"), C("indicator_name", "Показатель"),
+                                       C("unit", "Единица"), C("value", "Значение", "num")), ("indicator",), rows)
+
+
+def sectors(conn, schema: str, month: date) -> Table:
+    # The indicators are this module's constants, not input: safe to spell into the query.
+    pivot = ", ".join(f"max(value) filter (where indicator = '{i}') as {i}" for i in SECTOR_INDICATORS)
+    rows = _fetch(conn, """
+        with kpis as (select * from {marts}.mart_kpi_values),
+        final as (
+            select slice_code as sector_code, slice_name as sector_name, """ + pivot + """
+            from kpis
+            where period_kind = 'month' and period_start = %(month)s and slice_kind = 'sector'
+            group by slice_code, slice_name
+            order by slice_code
+        )
+        select * from final""", schema, {"month": month})
+    columns = [C("sector_code", "Код блока"), C("sector_name", "Отраслевой блок")]
+    columns += [C(i, *SECTOR_HEADERS[i]) for i in SECTOR_INDICATORS]
+    return Table("Отрасли", "sectors", tuple(columns), ("sector_code",), rows)
+
+
+def agencies(conn, schema: str, month: date) -> Table:
+    rows = _fetch(conn, """
+        with rating as (select * from {marts}.mart_agency_rating),
+        final as (
+            select agency_code, agency_name, agency_short_name, agency_sector_name, incoming, answered, rated, on_time_share,
+                satisfaction_share, return_share, resolution_median_days, score, score_rank, rating_status_name
+            from rating
+            where period_kind = 'month' and period_start = %(month)s
+            order by score_rank nulls last, incoming desc, agency_code
+        )
+        select * from final""", schema, {"month": month})
+    return Table("Ведомства", "agencies", (
+        C("agency_code", "Код органа"), C("agency_name", "Орган или организация"),
+        C("agency_short_name", "Краткое название"), C("agency_sector_name", "Основной блок"), C("incoming", "Поступило", "int"),
+        C("answered", "Получили ответ", "int"), C("rated", "Оценено", "int"),
+        C("on_time_share", "Доля в срок", "share"), C("satisfaction_share", "Доля удовлетворенных", "share"),
+        C("return_share", "Доля возвратов", "share"), C("resolution_median_days", "Решение, медиана (раб. дн.)",
+                                                         "num"),
+        C("score", "Оценка (0–100)", "num"), C("score_rank", "Место", "int"),
+        C("rating_status_name", "Статус оценки")), ("agency_code",), rows)
+
+
+def problems(conn, schema: str, month: date) -> Table:
+    rows = _fetch(conn, """
+        with problems as (select * from {marts}.mart_regional_problems),
+        final as (
+            select sector_code, sector_name, category_code, category_name, coalesce(problem_code, '') as problem_code,
+                problem_name, incoming, incoming_previous, growth, growth_share, volume_rank, is_priority,
+                targets_met, targets_total
+            from problems
+            where period_kind = 'month' and period_start = %(month)s
+            order by sector_code, row_kind, volume_rank, category_code, problem_code
+        )
+        select * from final""", schema, {"month": month})
+    return Table("Проблемы", "problems", (
+        C("sector_code", "Код блока"), C("sector_name", "Отраслевой блок"), C("category_code", "Код категории"),
+        C("category_name", "Категория"), C("problem_code", "Код проблемы"),
+        C("problem_name", "Конкретная проблема"), C("incoming", "Поступило", "int"),
+        C("incoming_previous", "В прошлом месяце", "int"), C("growth", "Рост", "int"),
+        C("growth_share", "Темп роста", "share"), C("volume_rank", "Место по объему", "int"),
+        C("is_priority", "Приоритет"), C("targets_met", "Целей выполнено", "int"),
+        C("targets_total", "Целей всего", "int")), ("category_code", "problem_code"), rows)
+
+
+def deadlines(conn, schema: str, period: Period) -> Table:
+    """Per body: open and overdue at the close, answered late within the period (no appeal is named)."""
+    rows = _fetch(conn, """
+        with control as (select * from {marts}.mart_deadline_control),
+        final as (
+            select coalesce(agency_code, '') as agency_code, coalesce(agency_name, 'не назначен') as agency_name,
+                (count(*) filter (where control_status = 'open'))::integer as open,
+                (count(*) filter (where control_status = 'open_overdue'))::integer as open_overdue,
+                (count(*) filter (where control_status = 'answered_late'
+                    and first_answer_at >= %(start)s and first_answer_at < %(end)s))::integer as answered_late,
+                max(overdue_working_days) filter (where control_status = 'open_overdue') as max_overdue_days
+            from control
+            group by 1, 2
+            having count(*) filter (where control_status <> 'answered_late'
+                or (first_answer_at >= %(start)s and first_answer_at < %(end)s)) > 0
+            order by open_overdue desc, answered_late desc, agency_code
+        )
+        select * from final""", schema, {"start": period.start, "end": period.end})
+    return Table("Сроки", "deadlines", (
+        C("agency_code", "Код органа"), C("agency_name", "Ответственный орган"),
+        C("open", "В работе, срок не истек", "int"), C("open_overdue", "В работе, срок истек", "int"),
+        C("answered_late", "Отвечено с нарушением срока за период", "int"),
+        C("max_overdue_days", "Наибольшая просрочка в работе (раб. дн.)", "int")), ("agency_code",), rows)
+
+
+def conflicts(conn, schema: str, period: Period) -> Table:
+    rows = _fetch(conn, """
+        with situations as (select * from {marts}.mart_conflicts),
+        final as (
+            select reason_code, reason_name, coalesce(sector_code, '') as sector_code, sector_name,
+                count(*)::integer as situations, count(distinct appeal_key)::integer as appeals
+            from situations
+            where occurred_at >= %(start)s and occurred_at < %(end)s
+            group by 1, 2, 3, 4
+            order by reason_code, sector_code
+        )
+        select * from final""", schema, {"start": period.start, "end": period.end})
+    return Table("Конфликты", "conflicts", (
+        C("reason_code", "Код причины"), C("reason_name", "Причина"), C("sector_code", "Код блока"),
+        C("sector_name", "Отраслевой блок"), C("situations", "Ситуаций", "int"),
+        C("appeals", "Обращений", "int")), ("reason_code", "sector_code"), rows)
+
+
+def package_tables(conn: psycopg.Connection, schema: str, period: Period) -> list[Table]:
+    """The six sheets in workbook order."""
+    month = period.month
+    return [summary(conn, schema, month), sectors(conn, schema, month), agencies(conn, schema, month),
+            problems(conn, schema, month), deadlines(conn, schema, period), conflicts(conn, schema, period)]
+
+
+def trend(conn: psycopg.Connection, schema: str, month: date, months: int = 12) -> dict:
+    """Chart data: incoming by sector and the okrug's satisfaction share, month by month up to `month`."""
+    first = month
+    for _ in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    rows = _fetch(conn, """
+        with kpis as (select * from {marts}.mart_kpi_values),
+        final as (
+            select period_start, slice_kind, slice_name, indicator, value
+            from kpis
+            where period_kind = 'month' and period_start between %(first)s and %(month)s
+                and ((slice_kind = 'sector' and indicator = 'incoming')
+                    or (slice_kind = 'region' and indicator in ('satisfaction_share', 'on_time_share')))
+            order by period_start, slice_kind, slice_name, indicator
+        )
+        select * from final""", schema, {"first": first, "month": month})
+    # From the first month with data: a year that starts in the window shows no empty months before it.
+    months_list, cursor = [], min((r[0] for r in rows), default=month)
+    while cursor <= month:
+        months_list.append(cursor)
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    volume: dict[str, dict[date, float]] = {}
+    region: dict[str, dict[date, float | None]] = {"satisfaction_share": {}, "on_time_share": {}}
+    for start, kind, name, indicator, value in rows:
+        if kind == "sector":
+            volume.setdefault(name, {})[start] = float(value or 0)
+        else:
+            region[indicator][start] = None if value is None else float(value)
+    return {"months": months_list, "volume": volume, "region": region}
