@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install bench clean
+.PHONY: run test install bench packages clean
 
 run: $(STAMP)
 	$(BIN)/tsur run
@@ -17,6 +17,11 @@ install: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/tsur bench
+
+# The twelve monthly federal packages of the sample year (after `make run`).
+YEAR ?= 2025
+packages: $(STAMP)
+	for month in 01 02 03 04 05 06 07 08 09 10 11 12; do $(BIN)/tsur export --period $(YEAR)-$$month || exit 1; done
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
