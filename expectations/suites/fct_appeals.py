@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from expectations.dbt_vars import LOCAL_TZ
 from expectations.reference import contract_types, event_enum, seed_values
 from expectations.suite import (EARLIEST, Now, Suite, between, columns, dates, in_set, no_rows, non_negative,
                                 not_null, unique)
@@ -31,8 +32,8 @@ SUITE = Suite(
         between("event_count", 1, note="у обращения есть хотя бы одно событие"),
         # A source may date an answer before the receipt: kept, but never counted in speed figures.
         no_rows("appeal_key, received_at, first_answer_at, is_answered_on_time",
-                "(first_answer_at at time zone 'Europe/Moscow')::date"
-                " < (received_at at time zone 'Europe/Moscow')::date and is_answered_on_time is not null",
+                f"(first_answer_at at time zone '{LOCAL_TZ}')::date"
+                f" < (received_at at time zone '{LOCAL_TZ}')::date and is_answered_on_time is not null",
                 "ответ раньше дня поступления не участвует в показателях скорости"),
         no_rows("appeal_key, first_answer_at, due_at", "is_answered_on_time <> (first_answer_at <= due_at)",
                 "в срок ⇔ первый ответ не позже срока"),
@@ -41,7 +42,7 @@ SUITE = Suite(
         no_rows("appeal_key, rating, is_satisfied", "rating is not null and is_satisfied <> (rating >= 4)",
                 "удовлетворен ⇔ оценка 4–5"),
         no_rows("appeal_key, received_at, received_month",
-                "received_month <> date_trunc('month', received_at at time zone 'Europe/Moscow')::date",
+                f"received_month <> date_trunc('month', received_at at time zone '{LOCAL_TZ}')::date",
                 "месяц поступления по московскому времени"),
     ),
 )

@@ -1,13 +1,14 @@
 """marts.mart_conflicts: one row per conflict situation with its reason; exported."""
 
+from expectations.dbt_vars import LOCAL_TZ, NEGATIVE_RATING_MAX
 from expectations.reference import contract_types, seed_values
 from expectations.suite import (FactTotals, Suite, between, columns, dates, in_set, no_rows, not_null, same_as,
                                 unique)
 from expectations.suites.kpis import category_in_sector
 
 KEY = "conflict_id"
-NEGATIVE_MAX = 2  # dbt var negative_rating_max
-LOCAL = "(occurred_at at time zone 'Europe/Moscow')::date"
+NEGATIVE_MAX = NEGATIVE_RATING_MAX
+LOCAL = f"(occurred_at at time zone '{LOCAL_TZ}')::date"
 
 SUITE = Suite(
     name="mart_conflicts",
@@ -35,7 +36,7 @@ SUITE = Suite(
         same_as("occurred_date", LOCAL, KEY, "дата ситуации по московскому времени"),
         same_as("month", f"date_trunc('month', {LOCAL})::date", KEY, "месяц ситуации"),
         no_rows(f"{KEY}, reason_code, rating", f"reason_code in ('negative_rating', 'late_negative')"
-                f" and not coalesce(rating <= {NEGATIVE_MAX}, false)", "негативная оценка — не выше 2"),
+                f" and not coalesce(rating <= {NEGATIVE_MAX}, false)", f"негативная оценка — не выше {NEGATIVE_MAX}"),
         no_rows(f"{KEY}, reason_code, rating", "reason_code not in ('negative_rating', 'late_negative')"
                 " and rating is not null", "оценка только у ситуаций с оценкой"),
         no_rows(f"{KEY}, reason_code, is_answered_late", "reason_code = 'late_negative' and not is_answered_late",

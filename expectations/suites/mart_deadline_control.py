@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from expectations.dbt_vars import LOCAL_TZ
 from expectations.reference import contract_types, event_enum, seed_values
 from expectations.suite import (EARLIEST, FactTotals, Now, Suite, between, columns, dates, in_set, no_rows,
                                 non_negative, not_null, same_as, unique)
@@ -39,7 +40,7 @@ SUITE = Suite(
                 "название состояния соответствует коду"),
         no_rows(f"{KEY}, appeal_key, source, appeal_id", "appeal_key <> source || '/' || appeal_id",
                 "ключ = источник/номер"),
-        same_as("due_date", "(due_at at time zone 'Europe/Moscow')::date", KEY, "дата срока по московскому времени"),
+        same_as("due_date", f"(due_at at time zone '{LOCAL_TZ}')::date", KEY, "дата срока по московскому времени"),
         no_rows(f"{KEY}, control_status, working_days_left, working_hours_left",
                 f"({OPEN}) <> (working_days_left is not null) or ({OPEN}) <> (working_hours_left is not null)",
                 "остаток времени есть ровно у обращений в работе"),

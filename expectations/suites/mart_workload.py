@@ -1,5 +1,6 @@
 """marts.mart_workload: incoming, in work and staff needed per sector by working day, week and month."""
 
+from expectations.dbt_vars import LOCAL_TZ
 from expectations.reference import contract_types, seed_values
 from expectations.suite import (BATCH, FactTotals, Suite, at_most, between, columns, dates, in_set, no_rows,
                                 non_negative, not_null, same_as, unique, violations)
@@ -8,10 +9,10 @@ KEY = "period_kind, period_start, sector_code"
 SECTORS = seed_values("sectors", "sector_code")
 FTE = seed_values("workload_capacity", "fte_minutes_per_day")[0]
 CAPACITY = "nullif(working_days * fte_minutes_per_day, 0)"
-AS_OF_DATE = "(select (as_of at time zone 'Europe/Moscow')::date from {intermediate.int_build_horizon})"
+AS_OF_DATE = f"(select (as_of at time zone '{LOCAL_TZ}')::date from {{intermediate.int_build_horizon}})"
 # An appeal is worked on its day of receipt or the next working day: counted once that day has come.
 WORKED = ("exists (select 1 from {marts.dim_dates} as d where d.is_working_day and d.calendar_date between "
-          f"(received_at at time zone 'Europe/Moscow')::date and {AS_OF_DATE})")
+          f"(received_at at time zone '{LOCAL_TZ}')::date and {AS_OF_DATE})")
 
 SUITE = Suite(
     name="mart_workload",
