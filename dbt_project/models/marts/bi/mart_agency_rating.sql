@@ -115,10 +115,7 @@ final as (
     select
         c.period_kind,
         c.period_start,
-        case c.period_kind
-            when 'month' then to_char(c.period_start, 'YYYY-MM')
-            else to_char(c.period_start, 'YYYY') || '-Q' || extract(quarter from c.period_start)
-        end as period,
+        {{ period_label('c.period_kind', 'c.period_start') }} as period,
         c.agency_code,
         ag.agency_name,
         ag.agency_short_name,

@@ -86,11 +86,7 @@ final as (
     select
         u.period_kind,
         u.period_start,
-        case u.period_kind
-            when 'month' then to_char(u.period_start, 'YYYY-MM')
-            when 'quarter' then to_char(u.period_start, 'YYYY') || '-Q' || extract(quarter from u.period_start)
-            else to_char(u.period_start, 'YYYY')
-        end as period,
+        {{ period_label('u.period_kind', 'u.period_start') }} as period,
         u.slice_kind,
         case u.slice_kind when 'region' then 'nao' when 'sector' then u.sector_code else u.category_code end
             as slice_code,

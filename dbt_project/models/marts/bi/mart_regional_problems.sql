@@ -174,10 +174,7 @@ final as (
     select
         r.period_kind,
         r.period_start,
-        case r.period_kind
-            when 'month' then to_char(r.period_start, 'YYYY-MM')
-            else to_char(r.period_start, 'YYYY') || '-Q' || extract(quarter from r.period_start)
-        end as period,
+        {{ period_label('r.period_kind', 'r.period_start') }} as period,
         r.sector_code,
         c.sector_name,
         r.row_kind,
