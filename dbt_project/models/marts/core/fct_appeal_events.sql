@@ -7,6 +7,18 @@ events as (
 
 ),
 
+appeal_categories as (
+
+    select * from {{ ref('int_appeal_categories') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('categories') }}
+
+),
+
 final as (
 
     select
@@ -19,6 +31,9 @@ final as (
         occurred_at,
         {{ local_date('occurred_at') }} as occurred_date,
         channel,
+        -- The appeal's category (as resolved for the whole appeal), so events can be sliced by sector.
+        ac.category_code,
+        c.sector_code,
         legal_regime,
         agency_code,
         agency_name,
@@ -29,7 +44,9 @@ final as (
         derived_from,
         batch_id,
         loaded_at
-    from events
+    from events as e
+    inner join appeal_categories as ac using (source, appeal_id)
+    inner join categories as c using (category_code)
 
 )
 
