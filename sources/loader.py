@@ -146,6 +146,16 @@ def load_records(
     return report
 
 
+def refresh_statistics(conn: psycopg.Connection, table: str) -> None:
+    """ANALYZE a raw table after loading into it: a build right after a big load would otherwise plan
+    with no or stale statistics (autovacuum gets there later) and scan what it could look up by index."""
+    if conn.execute("select pg_has_role(current_user, relowner, 'usage') from pg_class"
+                    " where oid = to_regclass(%s)", (table,)).fetchone() == (True,):
+        conn.execute(f"analyze {table}")
+        if not conn.autocommit:
+            conn.commit()
+
+
 def _copy_incoming(conn: psycopg.Connection, table: RawTable, records: Iterable[Record]) -> None:
     typed = ", ".join(f"{name} {kind}" for name, kind in table.columns)
     conn.execute(

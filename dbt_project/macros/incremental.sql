@@ -10,14 +10,27 @@
     {{ as_of() }} as _built_as_of
 {%- endmacro %}
 
-{#- The last build's clocks; null when the model is empty, which makes every appeal "touched". -#}
+{#- The last build's clocks, read when the model runs and written into the SQL as literals: the planner then
+    estimates "rows newer than the last build" from the indexes instead of guessing, and finds them by index.
+    (none, none) when the model is empty (or while parsing), which makes every row "unseen". -#}
 {% macro last_build_clocks() -%}
-    select max(_built_hwm) as hwm, max(_built_as_of) as as_of from {{ this }}
+    {%- if execute and is_incremental() -%}
+        {#- Clocks that went back mean the pre-hook empties the table (it runs after this is rendered). -#}
+        {%- set moved_back = "max(_built_hwm) > " ~ batch_hwm() ~ " or max(_built_as_of) > " ~ as_of() -%}
+        {%- set row = run_query("select case when " ~ moved_back ~ " then null else max(_built_hwm) end,"
+                                ~ " case when " ~ moved_back ~ " then null else max(_built_as_of)::text end"
+                                ~ " from " ~ this).rows[0] -%}
+        {{ return((row[0], row[1])) }}
+    {%- endif -%}
+    {{ return((none, none)) }}
 {%- endmacro %}
 
 {#- True for a row the last build could not see: a newer batch, or later than its as_of. -#}
 {% macro unseen_by_last_build(batch_column, time_column) -%}
-    (last_build.hwm is null or {{ batch_column }} > last_build.hwm or {{ time_column }} > last_build.as_of)
+    {%- set hwm, as_of = last_build_clocks() -%}
+    {%- if hwm is none -%} true
+    {%- else -%} ({{ batch_column }} > {{ hwm }} or {{ time_column }} > '{{ as_of }}'::timestamptz)
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Pre-hook: going back in either clock invalidates what is there, so start from an empty table. -#}
@@ -29,4 +42,30 @@
             where _built_hwm > ({{ batch_hwm() }}) or _built_as_of > {{ as_of() }}
         )
     {%- endif -%}
+{%- endmacro %}
+
+{#- Config of a model kept incrementally per appeal: the rows of the appeals rebuilt are deleted and written
+    again. Indexes serve the delete (the key) and the search for rows newer than a downstream model's last
+    build (the clocks). -#}
+{% macro appeal_incremental_config(with_indexes=true) -%}
+    {%- set config = {
+        'materialized': 'incremental',
+        'incremental_strategy': 'delete+insert',
+        'unique_key': ['source', 'appeal_id'],
+        'on_schema_change': 'fail',
+        'pre_hook': '{{ reset_if_clocks_move_back() }}',
+    } -%}
+    {#- Models with their own list of indexes in YAML (the facts) name these three there. -#}
+    {%- if with_indexes -%}
+        {%- do config.update({'indexes': [{'columns': ['source', 'appeal_id']}, {'columns': ['_built_as_of']},
+                                          {'columns': ['_built_hwm']}]}) -%}
+    {%- endif -%}
+    {{ return(config) }}
+{%- endmacro %}
+
+{#- The appeals an upstream incremental model rewrote since this model's last build. -#}
+{% macro rebuilt_appeals(relation) -%}
+    select u.source, u.appeal_id
+    from {{ relation }} as u
+    where {{ unseen_by_last_build('u._built_hwm', 'u._built_as_of') }}
 {%- endmacro %}

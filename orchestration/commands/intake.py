@@ -49,6 +49,11 @@ def cmd_ingest(args: argparse.Namespace) -> None:
             for total, field in (("read", "lines_read"), ("loaded", "loaded"), ("duplicates", "duplicates"),
                                  ("quarantined", "quarantined")):
                 totals[total] += getattr(report, field)
+        if totals["loaded"]:
+            from sources.loader import refresh_statistics
+
+            for table in ("raw.appeal_events", "raw.source_rows"):
+                refresh_statistics(conn, table)
     recognised = len(files) - totals["unrecognised"]
     print(f"{len(files)} files: {recognised} recognised ({totals['skipped']} already loaded, skipped), "
           f"{totals['unrecognised']} not recognised; rows read {totals['read']}, loaded {totals['loaded']}, "

@@ -1,11 +1,15 @@
 -- Each appeal's category in ЦУР terms: the source's own code, a configured mapping, the category's name,
--- the longest ТОТК prefix, or «прочие вопросы».
+-- the longest ТОТК prefix, or «прочие вопросы». Incremental: the appeals int_appeals__folded rewrote.
+{{ config(**appeal_incremental_config()) }}
 with
 
 appeals as (
 
     select source, appeal_id, source_category_code, source_category_name, totk_code
     from {{ ref('int_appeals__folded') }}
+    {% if is_incremental() %}
+    where (source, appeal_id) in ({{ rebuilt_appeals(ref('int_appeals__folded')) }})
+    {% endif %}
 
 ),
 
@@ -46,7 +50,8 @@ final as (
             when named.category_code is not null then 'category_name'
             when by_totk.category_code is not null then 'totk_prefix'
             else 'fallback'
-        end as category_resolution
+        end as category_resolution,
+        {{ build_clocks() }}
     from appeals as a
     left join categories as own
         on own.category_code = a.source_category_code

@@ -1,4 +1,6 @@
 -- Deadlines of each appeal from the rules seed and the production calendar; the source's own due date wins.
+-- Incremental: the appeals int_appeals__folded rewrote since the last build.
+{{ config(**appeal_incremental_config()) }}
 {%- set tz = var('local_timezone') %}
 {%- set day_start = var('workday_start_minute') | int %}
 {%- set day_minutes = var('workday_minutes') | int %}
@@ -11,6 +13,9 @@ appeals as (
         f.stated_due_at, f.bare_extension_count, c.category_code
     from {{ ref('int_appeals__folded') }} as f
     inner join {{ ref('int_appeal_categories') }} as c using (source, appeal_id)
+    {% if is_incremental() %}
+    where (f.source, f.appeal_id) in ({{ rebuilt_appeals(ref('int_appeals__folded')) }})
+    {% endif %}
 
 ),
 
@@ -125,7 +130,8 @@ final as (
             as due_at_origin,
         reaction.rule_id as first_reaction_rule_id,
         reaction.rule_due_at as first_reaction_due_at,
-        registration.rule_due_at as registration_due_at
+        registration.rule_due_at as registration_due_at,
+        {{ build_clocks() }}
     from appeals as a
     left join computed as answer
         on answer.source = a.source and answer.appeal_id = a.appeal_id and answer.deadline_kind = 'answer'

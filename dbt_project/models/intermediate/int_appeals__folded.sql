@@ -1,12 +1,6 @@
 -- One row per appeal: its events folded into the state the warehouse knows as of the build.
 -- Incremental like int_appeal_events: the appeals it rebuilt since this model's last build are folded again.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['source', 'appeal_id'],
-    on_schema_change='fail',
-    pre_hook="{{ reset_if_clocks_move_back() }}",
-) }}
+{{ config(**appeal_incremental_config()) }}
 
 with
 
@@ -17,7 +11,6 @@ events as (
     where (source, appeal_id) in (
         select e.source, e.appeal_id
         from {{ ref('int_appeal_events') }} as e
-        cross join ({{ last_build_clocks() }}) as last_build
         where {{ unseen_by_last_build('e._built_hwm', 'e._built_as_of') }}
     )
     {% endif %}

@@ -5,6 +5,7 @@ import dagster as dg
 from orchestration.resources import WarehouseResource
 from sources.events import load_event_file
 from sources.landing import event_files
+from sources.loader import refresh_statistics
 
 
 @dg.asset(
@@ -29,4 +30,6 @@ def raw_appeal_events(context: dg.AssetExecutionContext, warehouse: WarehouseRes
                 continue
             for field in ("lines_read", "loaded", "duplicates", "quarantined"):
                 totals[field] += getattr(report, field)
+        if totals["loaded"]:
+            refresh_statistics(conn, "raw.appeal_events")
     return dg.MaterializeResult(metadata={k: dg.MetadataValue.int(v) for k, v in totals.items()})

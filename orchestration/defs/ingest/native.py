@@ -6,6 +6,7 @@ from orchestration.defs.quality.reconcile_checks import batch_reconcile_check
 from orchestration.resources import WarehouseResource
 from sources.headers import HeaderMapError
 from sources.landing import native_files
+from sources.loader import refresh_statistics
 from sources.native import CONNECTORS, Connector, load_table_file
 
 # asset name (the second part of its key) → connector, and the label people see
@@ -40,6 +41,8 @@ def load_folder(context, warehouse: WarehouseResource, connector: Connector) -> 
                 totals[field] += getattr(report, field)
             if report.lines_read == 1 and report.quarantined == 1 and report.loaded == 0:
                 totals["file_quarantines"] += 1
+        if totals["loaded"]:
+            refresh_statistics(conn, "raw.source_rows")
     if failed:
         raise dg.Failure(f"{len(failed)} of {len(files)} files failed to load: {', '.join(failed[:10])}",
                          metadata={k: dg.MetadataValue.int(v) for k, v in totals.items()})

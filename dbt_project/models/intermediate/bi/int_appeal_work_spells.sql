@@ -1,11 +1,16 @@
 -- Spells of work on each appeal: from receipt (or a return for rework) to an answer, a closing or a rejection.
 -- An appeal is in work at a moment if one of its spells covers it; ended_at is empty while it still is.
+-- Incremental: the appeals int_appeal_events rewrote since the last build.
+{{ config(**appeal_incremental_config()) }}
 with
 
 events as (
 
     select source, appeal_id, event_type, occurred_at, event_order
     from {{ ref('int_appeal_events') }}
+    {% if is_incremental() %}
+    where (source, appeal_id) in ({{ rebuilt_appeals(ref('int_appeal_events')) }})
+    {% endif %}
 
 ),
 
@@ -65,7 +70,7 @@ spells as (
 
 final as (
 
-    select source || '/' || appeal_id as appeal_key, source, appeal_id, started_at, ended_at
+    select source || '/' || appeal_id as appeal_key, source, appeal_id, started_at, ended_at, {{ build_clocks() }}
     from spells
     where in_work
 

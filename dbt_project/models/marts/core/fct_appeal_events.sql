@@ -1,9 +1,14 @@
 -- One row per appeal event from every channel, in one vocabulary; no personal data.
+-- Incremental: the events of the appeals int_appeal_events rewrote since the last build.
+{{ config(**appeal_incremental_config(with_indexes=false)) }}
 with
 
 events as (
 
     select * from {{ ref('int_appeal_events') }}
+    {% if is_incremental() %}
+    where (source, appeal_id) in ({{ rebuilt_appeals(ref('int_appeal_events')) }})
+    {% endif %}
 
 ),
 
@@ -43,7 +48,8 @@ final as (
         rating,
         derived_from,
         batch_id,
-        loaded_at
+        loaded_at,
+        {{ build_clocks() }}
     from events as e
     inner join appeal_categories as ac using (source, appeal_id)
     inner join categories as c using (category_code)

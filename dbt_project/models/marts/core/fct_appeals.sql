@@ -1,9 +1,23 @@
 -- One row per appeal: category, body, deadlines, answers, ratings as of the build; no personal data.
+-- Incremental: the appeals int_appeals__folded rewrote, and the open appeals whose deadline passed since the
+-- last build's as_of (is_overdue is the only figure here that depends on the moment of the build).
+{{ config(**appeal_incremental_config(with_indexes=false)) }}
+{%- set last_hwm, last_as_of = last_build_clocks() %}
 with
 
 folded as (
 
     select * from {{ ref('int_appeals__folded') }}
+    {% if is_incremental() %}
+    where (source, appeal_id) in (
+        {{ rebuilt_appeals(ref('int_appeals__folded')) }}
+        {%- if last_as_of is not none %}
+        union
+        select source, appeal_id from {{ this }}
+        where is_open and due_at > '{{ last_as_of }}'::timestamptz and due_at <= {{ as_of() }}
+        {%- endif %}
+    )
+    {% endif %}
 
 ),
 
@@ -122,7 +136,8 @@ final as (
         author_key,
         address_key,
         event_count::integer as event_count,
-        last_batch_id
+        last_batch_id,
+        {{ build_clocks() }}
     from joined
 
 )

@@ -1,0 +1,63 @@
+"""The benchmark's figures as a table for people, with the targets of issue 7 beside the ratios."""
+
+from __future__ import annotations
+
+# Target for each ratio: (key, label, comparison, limit); the dashboards' target is for their slowest ratio.
+TARGETS = (
+    ("ingest_ratio", "Загрузчик / голый COPY", ">=", 0.6),
+    ("incremental_to_full", "Инкрементальная / полная сборка", "<=", 0.15),
+    ("dashboards_min_ratio", "Факты / витрины (худший из 10 запросов)", ">=", 20.0),
+)
+
+
+def ratios(result: dict) -> dict[str, float | None]:
+    return {"ingest_ratio": result["ingest"]["ratio_to_copy"],
+            "incremental_to_full": result["build"]["incremental_to_full"],
+            "dashboards_min_ratio": result.get("dashboards_min_ratio")}
+
+
+def verdicts(result: dict) -> list[tuple[str, float | None, str, bool | None]]:
+    got = ratios(result)
+    rows = []
+    for key, label, op, limit in TARGETS:
+        value = got[key]
+        met = None if value is None else (value >= limit if op == ">=" else value <= limit)
+        rows.append((label, value, f"{op} {limit:g}", met))
+    return rows
+
+
+def format_table(result: dict) -> str:
+    m, d, i, b = result["machine"], result["data"], result["ingest"], result["build"]
+    lines = [
+        f"tsur bench --scale {result['scale']:g}: {m['cpus']} CPU, {m['memory_gb']} GB, PostgreSQL "
+        f"{m['postgresql']}, Python {m['python']}; {result['seconds']:.0f} s in all",
+        f"data: {d['appeals']:,} appeals, {d['lines']:,} lines; held back for the incremental step "
+        f"{d['late_lines']:,} lines from {d['late_from_hour']}",
+        "",
+        f"1 ingest      loader {i['events_per_second']:>9,} events/s  ({i['rows']:,} rows, {i['wall_seconds']} s "
+        f"wall − {i['fixed_seconds']} s start)",
+        f"              COPY   {i['copy_rows_per_second']:>9,} rows/s    ({i['copy_rows']:,} rows, "
+        f"{i['copy_seconds']} s)                       ratio {i['ratio_to_copy']}",
+        f"2 full build  {b['full_work_seconds']:>8.1f} s  ({b['full_seconds']} s wall − {b['fixed_seconds']} s "
+        "fixed dbt start)",
+        f"3 incremental {b['incremental_work_seconds']:>8.1f} s  after {b['late_events']:,} new events touching "
+        f"{b['appeals_touched']:,} appeals                ratio {b['incremental_to_full']}",
+        "  slowest models, full:        " + ", ".join(f"{n} {s}" for n, s in b["full_slowest_models"][:5]),
+        "  slowest models, incremental: " + ", ".join(f"{n} {s}" for n, s in b["incremental_slowest_models"][:5]),
+        "4 dashboards  median ms (marts / facts), ratio:",
+    ]
+    for q in result.get("dashboards", []):
+        same = "" if q["equal"] else "  ANSWERS DIFFER"
+        lines.append(f"    {q['name']:<28} {q['mart_median_ms']:>9.1f} / {q['facts_median_ms']:>9.1f}  "
+                     f"×{q['ratio']}{same}")
+    mem = result["memory"]
+    lines += [
+        f"5 memory      loader {mem['loader_peak_rss_mb']} MB, dbt {mem['dbt_peak_rss_mb']} MB, data generator "
+        f"{mem['generator_peak_rss_mb']} MB, whole run {mem['whole_run_peak_rss_mb']} MB (PostgreSQL not counted)",
+        "",
+        "targets:",
+    ]
+    for label, value, target, met in verdicts(result):
+        mark = "n/a" if met is None else ("met" if met else "NOT met")
+        lines.append(f"    {label:<44} {value!s:>8}  {target:<8} {mark}")
+    return "\n".join(lines)
