@@ -1,11 +1,16 @@
 -- One row per appeal received (rejected ones excluded) with the per-appeal facts every indicator counts:
 -- the KPI catalogue (macros/kpis.sql) aggregates these columns and nothing else.
+-- Incremental per appeal: macros/incremental_bi.sql.
+{{ config(**bi_incremental_config('{{ delete_appeals_to_refresh() }}')) }}
 with
 
 appeals as (
 
     select * from {{ ref('fct_appeals') }}
     where not is_rejected
+    {% if is_incremental() %}
+        and appeal_key in ({{ appeals_to_refresh() }})
+    {% endif %}
 
 ),
 
@@ -84,7 +89,8 @@ final as (
         coalesce(a.is_satisfied, false) as is_satisfied,
         a.first_answer_at is not null and coalesce(a.result in ('supported', 'measures_taken', 'explained'), false)
             as has_substantive_result,
-        coalesce(r.is_repeat, false) as is_repeat
+        coalesce(r.is_repeat, false) as is_repeat,
+        {{ build_clocks() }}
     from appeals as a
     left join folded as f using (source, appeal_id)
     left join repeats as r using (appeal_key)

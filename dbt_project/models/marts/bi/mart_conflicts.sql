@@ -1,16 +1,33 @@
 -- Conflict situations and communication errors (п. 7.3 Положения): one row per situation, with its reason.
+-- Incremental per appeal: macros/incremental_bi.sql.
+-- depends_on: {{ ref('fct_appeals') }}
+{{ config(**bi_incremental_config('{{ delete_appeals_to_refresh() }}', with_indexes=false)) }}
 {%- set negative = var('negative_rating_max', 2) | int %}
 with
+{% if is_incremental() %}
+refresh as (
+
+    {{ appeals_to_refresh() }}
+
+),
+{% endif %}
 
 events as (
 
     select * from {{ ref('fct_appeal_events') }}
+    {% if is_incremental() %}
+    where appeal_key in (select appeal_key from refresh)
+    {% endif %}
 
 ),
 
 appeals as (
 
     select * from {{ ref('int_appeal_measures') }}
+    {% if is_incremental() %}
+    -- The author chains' earlier appeals share the author, so they are in the refresh too.
+    where appeal_key in (select appeal_key from refresh)
+    {% endif %}
 
 ),
 
@@ -148,7 +165,8 @@ final as (
         a.agency_code,
         coalesce(ag.agency_name, a.agency_name) as agency_name,
         a.municipality_oktmo,
-        m.municipality_name
+        m.municipality_name,
+        {{ build_clocks() }}
     from situations as s
     inner join appeals as a using (appeal_key)
     inner join reasons as r using (reason_code)

@@ -1,11 +1,18 @@
 -- The operational deadline list (п. 3.3 Положения): every appeal in work with the working time left or the
 -- delay as of the build, and every appeal answered after its deadline.
+-- Incremental per appeal (macros/incremental_bi.sql); the appeals in work every time: their time left moves.
+-- depends_on: {{ ref('fct_appeals') }}
+{{ config(**bi_incremental_config("{{ delete_appeals_to_refresh(also=\"control_status <> 'answered_late'\") }}",
+                                  with_indexes=false)) }}
 with
 
 appeals as (
 
     select * from {{ ref('int_appeal_measures') }}
-    where is_open or is_answered_late
+    where (is_open or is_answered_late)
+    {% if is_incremental() %}
+        and (is_open or appeal_key in ({{ appeals_to_refresh() }}))
+    {% endif %}
 
 ),
 
@@ -97,7 +104,8 @@ final as (
         t.extension_count,
         t.redirect_count,
         t.return_count,
-        t.is_returned and t.is_open as is_reopened
+        t.is_returned and t.is_open as is_reopened,
+        {{ build_clocks() }}
     from timed as t
     inner join categories as c using (category_code)
     inner join channels as ch on ch.channel_code = t.channel
