@@ -46,7 +46,8 @@
 
 {#- Config of a model kept incrementally per appeal: the rows of the appeals rebuilt are deleted and written
     again. Indexes serve the delete (the key) and the search for rows newer than a downstream model's last
-    build (the clocks). -#}
+    build (the clocks). ANALYZE after each build: a new table has no statistics until autovacuum gets to
+    it, and the next models' lookups would be planned blind. -#}
 {% macro appeal_incremental_config(with_indexes=true) -%}
     {%- set config = {
         'materialized': 'incremental',
@@ -54,6 +55,7 @@
         'unique_key': ['source', 'appeal_id'],
         'on_schema_change': 'fail',
         'pre_hook': '{{ reset_if_clocks_move_back() }}',
+        'post_hook': 'analyze {{ this }}',
     } -%}
     {#- Models with their own list of indexes in YAML (the facts) name these three there. -#}
     {%- if with_indexes -%}

@@ -1,9 +1,8 @@
 {#- The BI layer kept incrementally per appeal (int_appeal_measures, mart_deadline_control, mart_conflicts).
 
-    What a row of these models says about an appeal depends on the appeal (fct_appeals) and on the other
-    appeals of the same author or address (repeat chains, repeats after an answer). So a build refreshes the
-    appeals fct_appeals rewrote since the model's last build, and every appeal sharing an author or an address
-    with one of them. The rows of those appeals are deleted first (an appeal may have left the model: rejected,
+    What a row of these models says about an appeal depends on the appeal (fct_appeals) and on the appeals
+    of the same author or address just before it (repeats, repeats after an answer). So a build refreshes
+    the appeals fct_appeals rewrote since the model's last build, and the ones they can make repeats. The rows of those appeals are deleted first (an appeal may have left the model: rejected,
     or answered in time), then whatever the model now says about them is inserted. -#}
 
 {#- Marts list their indexes in YAML (appeal_key and the two clocks among them): with_indexes=false. -#}
@@ -14,6 +13,7 @@
         'unique_key': 'appeal_key',
         'on_schema_change': 'fail',
         'pre_hook': ['{{ reset_if_clocks_move_back() }}', refresh_hook],
+        'post_hook': 'analyze {{ this }}',
     } -%}
     {%- if with_indexes -%}
         {%- do config.update({'indexes': [{'columns': ['appeal_key']}, {'columns': ['_built_as_of']},
@@ -22,18 +22,31 @@
     {{ return(config) }}
 {%- endmacro %}
 
+{#- An appeal is a repeat when an appeal of the same author or address and category came within the window
+    before it, and a repeat after an answer looks at that one appeal: so a change to an appeal can only
+    change the appeals of its author or address received within the window after it (any category, as
+    the category itself may have changed). -#}
 {% macro appeals_to_refresh() -%}
     {%- set facts = ref('fct_appeals') -%}
-    select appeal_key from {{ facts }} as r
-    where {{ unseen_by_last_build('r._built_hwm', 'r._built_as_of') }}
+    with rebuilt as (
+        select appeal_key, author_key, address_key, received_at
+        from {{ facts }} as r
+        where {{ unseen_by_last_build('r._built_hwm', 'r._built_as_of') }}
+    ),
+    repeat_window as (
+        select make_interval(days => max(window_days)) as span from {{ ref('repeat_window') }}
+    )
+    select appeal_key from rebuilt
     union
-    select f.appeal_key from {{ facts }} as f
-    inner join {{ facts }} as r on r.author_key = f.author_key
-    where {{ unseen_by_last_build('r._built_hwm', 'r._built_as_of') }}
+    select f.appeal_key
+    from rebuilt as r cross join repeat_window as w
+    inner join {{ facts }} as f
+        on f.author_key = r.author_key and f.received_at between r.received_at and r.received_at + w.span
     union
-    select f.appeal_key from {{ facts }} as f
-    inner join {{ facts }} as r on r.address_key = f.address_key
-    where {{ unseen_by_last_build('r._built_hwm', 'r._built_as_of') }}
+    select f.appeal_key
+    from rebuilt as r cross join repeat_window as w
+    inner join {{ facts }} as f
+        on f.address_key = r.address_key and f.received_at between r.received_at and r.received_at + w.span
 {%- endmacro %}
 
 {#- Pre-hook: the rows of the appeals to refresh go first; `also` names more rows to drop (a SQL condition). -#}

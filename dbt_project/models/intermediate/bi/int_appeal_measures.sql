@@ -1,6 +1,7 @@
 -- One row per appeal received (rejected ones excluded) with the per-appeal facts every indicator counts:
 -- the KPI catalogue (macros/kpis.sql) aggregates these columns and nothing else.
 -- Incremental per appeal: macros/incremental_bi.sql.
+-- depends_on: {{ ref('repeat_window') }}
 {{ config(**bi_incremental_config('{{ delete_appeals_to_refresh() }}')) }}
 with
 

@@ -1,5 +1,7 @@
 -- Repeat appeals (п. 15.6): the same author or the same address with the same category, each appeal within
 -- the window of the one before it; one row per appeal in a chain of two or more.
+-- Analyzed after the build: the incremental models after it look appeals up in it.
+{{ config(post_hook='analyze {{ this }}') }}
 with
 
 appeals as (

@@ -1,6 +1,6 @@
 -- Conflict situations and communication errors (п. 7.3 Положения): one row per situation, with its reason.
 -- Incremental per appeal: macros/incremental_bi.sql.
--- depends_on: {{ ref('fct_appeals') }}
+-- depends_on: {{ ref('fct_appeals') }}, {{ ref('repeat_window') }}
 {{ config(**bi_incremental_config('{{ delete_appeals_to_refresh() }}', with_indexes=false)) }}
 {%- set negative = var('negative_rating_max', 2) | int %}
 with

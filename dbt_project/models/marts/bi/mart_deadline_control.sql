@@ -1,7 +1,7 @@
 -- The operational deadline list (п. 3.3 Положения): every appeal in work with the working time left or the
 -- delay as of the build, and every appeal answered after its deadline.
 -- Incremental per appeal (macros/incremental_bi.sql); the appeals in work every time: their time left moves.
--- depends_on: {{ ref('fct_appeals') }}
+-- depends_on: {{ ref('fct_appeals') }}, {{ ref('repeat_window') }}
 {{ config(**bi_incremental_config("{{ delete_appeals_to_refresh(also=\"control_status <> 'answered_late'\") }}",
                                   with_indexes=false)) }}
 with
