@@ -15,8 +15,10 @@ test: $(STAMP)
 
 install: $(STAMP)
 
+# N times the sample year: make bench SCALE=10 (docs/benchmarks.md).
+SCALE ?= 1
 bench: $(STAMP)
-	$(BIN)/tsur bench
+	$(BIN)/tsur bench --scale $(SCALE)
 
 # The twelve monthly federal packages of the sample year (after `make run`).
 YEAR ?= 2025

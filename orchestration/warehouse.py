@@ -87,6 +87,16 @@ class Warehouse:
         }
 
 
+def conninfo_uri(conninfo: str) -> str:
+    """A key=value connection string (libpq's) as a URL, the form TSUR_DATABASE_URL takes."""
+    p = conninfo_to_dict(conninfo)
+    host = p.get("host", "")
+    auth = p.get("user", "postgres") + (f":{p['password']}" if p.get("password") else "")
+    if host.startswith("/"):  # a socket directory goes in the query
+        return f"postgresql://{auth}@/{p['dbname']}?host={host}&port={p.get('port', 5432)}"
+    return f"postgresql://{auth}@{host or 'localhost'}:{p.get('port', 5432)}/{p['dbname']}"
+
+
 def url_secrets(url: str) -> list[str]:
     """The password of a connection URL or key=value string, as written and decoded."""
     found: list[str] = []

@@ -17,6 +17,7 @@ import pytest
 
 from orchestration.config import DBT_PROJECT_DIR
 from orchestration.embedded import EmbeddedPostgres
+from orchestration.warehouse import conninfo_uri
 
 TEST_PII_KEY = "test-key-not-secret"
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -61,7 +62,7 @@ def fresh_database(server_url: str) -> Iterator[str]:
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'create database "{name}"')
     try:
-        yield _as_uri(_with_database(server_url, name))
+        yield conninfo_uri(_with_database(server_url, name))
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f'drop database if exists "{name}" with (force)')
@@ -77,15 +78,6 @@ def project_env(database_url: str, folder: Path) -> Iterator[Path]:
         mp.setenv("TSUR_LANDING_DIR", str(folder / "landing"))
         mp.setenv("TSUR_EXPORT_DIR", str(folder / "out"))
         yield folder
-
-
-def _as_uri(conninfo: str) -> str:
-    p = psycopg.conninfo.conninfo_to_dict(conninfo)
-    host = p.get("host", "")
-    auth = p.get("user", "postgres") + (f":{p['password']}" if p.get("password") else "")
-    if host.startswith("/"):
-        return f"postgresql://{auth}@/{p['dbname']}?host={host}&port={p.get('port', 5432)}"
-    return f"postgresql://{auth}@{host}:{p.get('port', 5432)}/{p['dbname']}"
 
 
 @pytest.fixture

@@ -24,16 +24,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from orchestration.bench.data import write_bench_data
 from orchestration.bench.steps import bare_copy, dbt, model_seconds, raw_counts, run_child, tsur
-from orchestration.warehouse import Warehouse
-
-
-def _uri(conninfo: str) -> str:
-    p = conninfo_to_dict(conninfo)
-    auth = p.get("user", "postgres") + (f":{p['password']}" if p.get("password") else "")
-    host = p.get("host", "")
-    if host.startswith("/"):
-        return f"postgresql://{auth}@/{p['dbname']}?host={host}&port={p.get('port', 5432)}"
-    return f"postgresql://{auth}@{host or 'localhost'}:{p.get('port', 5432)}/{p['dbname']}"
+from orchestration.warehouse import Warehouse, conninfo_uri
 
 
 def machine(conn: psycopg.Connection) -> dict:
@@ -150,7 +141,7 @@ def run_bench(scale: float = 1.0, repeats: int = 5, keep: bool = False) -> dict:
         admin.execute(f'create database "{name}"')
     params = conninfo_to_dict(wh.url())
     params["dbname"] = name
-    url = _uri(make_conninfo(**params))
+    url = conninfo_uri(make_conninfo(**params))
     out_dir = wh.settings.home / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
