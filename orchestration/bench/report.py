@@ -26,6 +26,10 @@ def verdicts(result: dict) -> list[tuple[str, float | None, str, bool | None]]:
     return rows
 
 
+def _kinds(seconds: dict[str, float]) -> str:
+    return ", ".join(f"{kind} {value:.1f}" for kind, value in sorted(seconds.items()) if kind != "other")
+
+
 def format_table(result: dict) -> str:
     m, d, i, b = result["machine"], result["data"], result["ingest"], result["build"]
     lines = [
@@ -44,6 +48,8 @@ def format_table(result: dict) -> str:
         f"{b['appeals_touched']:,} appeals                ratio {b['incremental_to_full']}",
         "  slowest models, full:        " + ", ".join(f"{n} {s}" for n, s in b["full_slowest_models"][:5]),
         "  slowest models, incremental: " + ", ".join(f"{n} {s}" for n, s in b["incremental_slowest_models"][:5]),
+        "  model seconds by kind, full: " + _kinds(b["full_model_seconds_by_kind"]) + "; incremental: "
+        + _kinds(b["incremental_model_seconds_by_kind"]),
         "4 dashboards  median ms (marts / facts), ratio:",
     ]
     for q in result.get("dashboards", []):

@@ -23,7 +23,8 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from orchestration.bench.data import write_bench_data
-from orchestration.bench.steps import bare_copy, dbt, model_seconds, raw_counts, run_child, tsur
+from orchestration.bench.steps import (bare_copy, dbt, model_seconds, raw_counts, run_child,
+                                       seconds_by_materialization, tsur)
 from orchestration.warehouse import Warehouse, conninfo_uri
 
 
@@ -77,12 +78,12 @@ def measure(url: str, work: Path, scale: float, repeats: int, log: Path) -> dict
     run_child(dbt("seed", target=target), env, log)
     fixed = min(run_child(dbt("run", "--select", "dim_channels", target=target), env, log).seconds for _ in range(2))
     full = run_child(dbt("run", "--full-refresh", "--vars", _clocks(url), target=target), env, log)
-    full_models = model_seconds(target)
+    full_models, full_kinds = model_seconds(target), seconds_by_materialization(target)
     with psycopg.connect(url) as conn:
         hwm = conn.execute("select max(batch_id) from raw.load_batches").fetchone()[0]
     late = run_child(tsur("ingest", str(data.late_dir)), env, log)
     incremental = run_child(dbt("run", "--vars", _clocks(url), target=target), env, log)
-    incremental_models = model_seconds(target)
+    incremental_models, incremental_kinds = model_seconds(target), seconds_by_materialization(target)
     full_work, incremental_work = max(full.seconds - fixed, 1e-3), max(incremental.seconds - fixed, 1e-3)
     with psycopg.connect(url) as conn:
         late_counts = raw_counts(conn)
@@ -94,6 +95,7 @@ def measure(url: str, work: Path, scale: float, repeats: int, log: Path) -> dict
                     "incremental_seconds": round(incremental.seconds, 2),
                     "incremental_work_seconds": round(incremental_work, 2),
                     "incremental_slowest_models": incremental_models,
+                    "full_model_seconds_by_kind": full_kinds, "incremental_model_seconds_by_kind": incremental_kinds,
                     "incremental_to_full": round(incremental_work / full_work, 3),
                     "dbt_peak_rss_mb": round(max(full.peak_rss_mb, incremental.peak_rss_mb))}
     out["ingest"]["late_loader_peak_rss_mb"] = round(late.peak_rss_mb)

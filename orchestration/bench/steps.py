@@ -51,6 +51,16 @@ def model_seconds(target: Path, top: int = 8) -> list[tuple[str, float]]:
     return [(name, round(seconds, 2)) for name, seconds in timed[:top]]
 
 
+def seconds_by_materialization(target: Path) -> dict[str, float]:
+    """Model time of the last dbt command split by how each model is kept (incremental, table, view)."""
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+    totals: dict[str, float] = {}
+    for r in json.loads((target / "run_results.json").read_text())["results"]:
+        kind = nodes.get(r["unique_id"], {}).get("config", {}).get("materialized", "other")
+        totals[kind] = round(totals.get(kind, 0.0) + r["execution_time"], 2)
+    return totals
+
+
 def raw_counts(conn: psycopg.Connection) -> dict[str, int]:
     """Lines read, loaded, duplicates and quarantined over every batch: the reconciliation the loader keeps."""
     row = conn.execute("""

@@ -30,8 +30,9 @@ from sources.loader import BatchReport
 from sources.sample import generate_sample
 from tests.conftest import run_dbt
 
+# The clocks of the build that wrote a row (_built_*) are lineage too: the last batch id differs by load order.
 LINEAGE = ("batch_id", "last_batch_id", "quarantine_id", "loaded_at", "started_at", "finished_at",
-           "quarantined_at")
+           "quarantined_at", "_built_hwm", "_built_as_of")
 # A quarantine reason may name the earlier batch a conflicting row is in, or the latest moment allowed
 # when the line was judged (load time + tolerance): lineage and wall clock as well.
 REASON_WITHOUT_BATCH = (r"regexp_replace(regexp_replace(reason, '\(batch \d+, ', '(batch ?, '),"
