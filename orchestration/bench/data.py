@@ -43,10 +43,14 @@ def _write_chunk(out: Path, scale: float, seed: int, chunk: int) -> int:
 
     sample = generate_sample(out, seed=seed + chunk, scale=scale, formats="canonical")
     if chunk:
-        tag = str(chunk).encode()
         for path in sample.paths:
-            path.write_bytes(_ID.sub(rb'"\1' + tag + rb'-\2-', path.read_bytes()))
+            path.write_bytes(tag_ids(path.read_bytes(), chunk))
     return sample.appeals
+
+
+def tag_ids(data: bytes, chunk: int) -> bytes:
+    """Every appeal and event id of a chunk's file with the chunk number: "HL-2025-…" → "HL7-2025-…"."""
+    return _ID.sub(rb'"\g<1>' + str(chunk).encode() + rb'-\g<2>-', data)
 
 
 def occurred_hour(line: bytes) -> bytes | None:

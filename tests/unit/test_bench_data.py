@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from orchestration.bench.data import _ID, chunk_scales, late_cutoff, occurred_hour, split_late
+from orchestration.bench.data import chunk_scales, late_cutoff, occurred_hour, split_late, tag_ids
 from orchestration.bench.report import verdicts
 
 
@@ -20,9 +20,10 @@ def test_scale_is_split_into_worlds_of_ten_at_most():
 def test_chunk_ids_get_the_chunk_number_and_dates_do_not():
     line = (b'{"event_id":"HL-2025-000001-01","appeal_id":"HL-2025-000001","occurred_at":"2025-01-09T09:16:56+03:00",'
             b'"text":"2025-01-09 and KL-2025 stay"}')
-    out = json.loads(_ID.sub(rb'"\g<1>7-\2-', line))
-    assert out["event_id"] == "HL7-2025-000001-01" and out["appeal_id"] == "HL7-2025-000001"
-    assert out["occurred_at"] == "2025-01-09T09:16:56+03:00" and out["text"] == "2025-01-09 and KL-2025 stay"
+    for chunk in (7, 11):  # two digits after a group number must not read as group 11
+        out = json.loads(tag_ids(line, chunk))
+        assert out["event_id"] == f"HL{chunk}-2025-000001-01" and out["appeal_id"] == f"HL{chunk}-2025-000001"
+        assert out["occurred_at"] == "2025-01-09T09:16:56+03:00" and out["text"] == "2025-01-09 and KL-2025 stay"
 
 
 def _event(at: str) -> bytes:
