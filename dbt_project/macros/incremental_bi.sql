@@ -49,9 +49,14 @@
         on f.address_key = r.address_key and f.received_at between r.received_at and r.received_at + w.span
 {%- endmacro %}
 
-{#- Pre-hook: the rows of the appeals to refresh go first; `also` names more rows to drop (a SQL condition). -#}
+{#- Pre-hook: the rows of the appeals to refresh go first; `also` names more rows to drop (a SQL condition).
+    Two statements, not one `in (…) or …`: an OR beside the subquery keeps the planner from hashing it, and
+    every row would then be compared with the whole list. -#}
 {% macro delete_appeals_to_refresh(also=none) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where appeal_key in ({{ appeals_to_refresh() }}){% if also %} or {{ also }}{% endif %}
+        delete from {{ this }} where appeal_key in ({{ appeals_to_refresh() }})
+        {%- if also %};
+        delete from {{ this }} where {{ also }}
+        {%- endif %}
     {%- endif -%}
 {%- endmacro %}

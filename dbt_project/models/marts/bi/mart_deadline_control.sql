@@ -8,10 +8,16 @@ with
 
 appeals as (
 
-    select * from {{ ref('int_appeal_measures') }}
-    where (is_open or is_answered_late)
     {% if is_incremental() %}
-        and (is_open or appeal_key in ({{ appeals_to_refresh() }}))
+    -- Two disjoint parts rather than `is_open or appeal_key in (…)`, so the list is hashed (see the macro).
+    select * from {{ ref('int_appeal_measures') }}
+    where is_open
+    union all
+    select * from {{ ref('int_appeal_measures') }}
+    where is_answered_late and not is_open and appeal_key in ({{ appeals_to_refresh() }})
+    {% else %}
+    select * from {{ ref('int_appeal_measures') }}
+    where is_open or is_answered_late
     {% endif %}
 
 ),
