@@ -60,11 +60,12 @@ def _exists(conn: psycopg.Connection, *relations: str) -> str | None:
 
 def row_tables() -> list[str]:
     """The raw tables loaders put rows into (not the metadata tables that merely point at a batch)."""
+    from sources.classify.store import LABELS
     from sources.events import APPEAL_EVENTS
     from sources.open311.services import SERVICES
     from sources.snapshot import SOURCE_ROWS
 
-    return [APPEAL_EVENTS.name, SOURCE_ROWS.name, SERVICES.name]
+    return [APPEAL_EVENTS.name, SOURCE_ROWS.name, SERVICES.name, LABELS]
 
 
 def load_batches(conn: psycopg.Connection, loaders: tuple[str, ...] | None = None) -> Outcome:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.defs.classify.assets import classify_assets, raw_appeal_labels, raw_other_topics
 from orchestration.defs.export.assets import sector_monthly_csv
 from orchestration.defs.export.package import federal_package, federal_package_job, federal_package_schedule
 from orchestration.defs.ingest.assets import raw_appeal_events
@@ -24,13 +25,16 @@ from orchestration.resources import WarehouseResource
 everything = dg.define_asset_job("tsur_all",
                                 selection=dg.AssetSelection.all() - dg.AssetSelection.assets(federal_package),
                                 description="Загрузка, сборка, выгрузки")
-build = dg.define_asset_job("tsur_build", selection=dg.AssetSelection.assets(tsur_dbt_assets),
-                            description="dbt build: модели, тесты")
+# Appeals without codes are classified first (only what new batches touched, or all after a new model
+# version); the «прочие» topics follow the facts.
+build = dg.define_asset_job("tsur_build",
+                            selection=dg.AssetSelection.assets(raw_appeal_labels, tsur_dbt_assets, raw_other_topics),
+                            description="Классификация новых обращений, dbt build (модели, тесты), темы «прочих»")
 gated_export = export_job(sector_monthly_csv)
 
 defs = dg.Definitions(
-    assets=[raw_appeal_events, *native_assets, raw_open311_requests, tsur_dbt_assets, sector_monthly_csv,
-            federal_package],
+    assets=[raw_appeal_events, *native_assets, raw_open311_requests, *classify_assets, tsur_dbt_assets,
+            sector_monthly_csv, federal_package],
     asset_checks=[*native_checks, open311_batches_reconcile, open311_windows_reconcile,
                   *suite_checks, *reconcile_checks, channel_freshness],
     jobs=[everything, build, gated_export, open311_poll_job, federal_package_job],

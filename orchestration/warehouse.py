@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import re
 from functools import cached_property
 from urllib.parse import unquote, urlsplit
@@ -84,6 +86,10 @@ class Warehouse:
             "DBT_ENV_SECRET_PG_PASSWORD": p.get("password", ""),
             "PGOPTIONS": pii.pgoptions(self.settings.pii_key),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            # Dagster runs the dbt project in several steps when Python assets sit between its models (the
+            # classifier before the facts, the topics after). A test must run in the step that builds all its
+            # parents, not in the first step that builds one of them (a seed, for a relationships test).
+            "DBT_INDIRECT_SELECTION": os.environ.get("DBT_INDIRECT_SELECTION", "buildable"),
         }
 
 

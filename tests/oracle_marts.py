@@ -86,10 +86,10 @@ def signed_working_days(start: date, end: date) -> int:
     return working_days_between(start, end) if end >= start else -working_days_between(end, start)
 
 
-def fold(appeal, as_of: datetime, sectors: dict) -> dict:
+def fold(appeal, as_of: datetime, sectors: dict, decided: dict | None = None) -> dict:
     """One appeal as the marts see it (rejected ones are dropped by the caller)."""
     ev = appeal.ordered()
-    base = appeal.fold(as_of, sectors)
+    base = appeal.fold(as_of, sectors, decided)
     by = defaultdict(list)
     for e in ev:
         by[e["event_type"]].append(e)
@@ -129,10 +129,11 @@ def fold(appeal, as_of: datetime, sectors: dict) -> dict:
     }
 
 
-def read(landing, damaged, as_of: datetime) -> dict[str, dict]:
-    """Every appeal received and not rejected, keyed source/appeal_id, with its repeat flag."""
+def read(landing, damaged, as_of: datetime, decided: dict | None = None) -> dict[str, dict]:
+    """Every appeal received and not rejected, keyed source/appeal_id, with its repeat flag; `decided`: the
+    classifier's categories of the appeals no source code categorised (tests/oracle.classifier_decisions)."""
     sectors = sector_map()
-    appeals = {a.source + "/" + a.appeal_id: fold(a, as_of, sectors)
+    appeals = {a.source + "/" + a.appeal_id: fold(a, as_of, sectors, decided)
                for a in read_appeals(landing, damaged).values()}
     appeals = {k: a for k, a in appeals.items() if not a["rejected"]}
     for chain in repeat_chains(appeals):

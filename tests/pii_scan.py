@@ -90,7 +90,16 @@ class PiiScanner:
 
     # --- tables ----------------------------------------------------------
     def scan_relation(self, conn: psycopg.Connection, schema: str, name: str, report: ScanReport) -> None:
-        query = sql.SQL("select t::text from {}.{} as t").format(sql.Identifier(schema), sql.Identifier(name))
+        # Binary columns (a trained model's compressed arrays, a quarantined line's undecodable bytes) are not
+        # text: they are listed as skipped rather than read as kilobytes of hex.
+        columns = conn.execute("select attname, format_type(atttypid, atttypmod) from pg_attribute"
+                               " where attrelid = %s::regclass and attnum > 0 and not attisdropped order by attnum",
+                               (f'"{schema}"."{name}"',)).fetchall()
+        binary = [c for c, kind in columns if kind == "bytea"]
+        report.skipped += [f"{schema}.{name}.{c} (binary)" for c in binary]
+        text = [sql.SQL("t.{}").format(sql.Identifier(c)) for c, _ in columns if c not in binary]
+        query = sql.SQL("select row({})::text from {}.{} as t").format(
+            sql.SQL(", ").join(text), sql.Identifier(schema), sql.Identifier(name))
         report.relations += 1
         with conn.cursor() as cur:
             for n, (row,) in enumerate(cur.execute(query), start=1):

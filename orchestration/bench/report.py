@@ -7,13 +7,15 @@ TARGETS = (
     ("ingest_ratio", "Загрузчик / голый COPY", ">=", 0.6),
     ("incremental_to_full", "Инкрементальная / полная сборка", "<=", 0.15),
     ("dashboards_min_ratio", "Факты / витрины (худший из 10 запросов)", ">=", 20.0),
+    ("classifier_rate", "Классификатор, обращений в секунду", ">=", 2000.0),
 )
 
 
 def ratios(result: dict) -> dict[str, float | None]:
     return {"ingest_ratio": result["ingest"]["ratio_to_copy"],
             "incremental_to_full": result["build"]["incremental_to_full"],
-            "dashboards_min_ratio": result.get("dashboards_min_ratio")}
+            "dashboards_min_ratio": result.get("dashboards_min_ratio"),
+            "classifier_rate": (result.get("classify") or {}).get("appeals_per_second")}
 
 
 def verdicts(result: dict) -> list[tuple[str, float | None, str, bool | None]]:
@@ -32,6 +34,8 @@ def _kinds(seconds: dict[str, float]) -> str:
 
 def format_table(result: dict) -> str:
     m, d, i, b = result["machine"], result["data"], result["ingest"], result["build"]
+    c = result.get("classify") or {"appeals_per_second": 0, "appeals": 0, "wall_seconds": 0, "fixed_seconds": 0,
+                                   "peak_rss_mb": 0}
     lines = [
         f"tsur bench --scale {result['scale']:g}: {m['cpus']} CPU, {m['memory_gb']} GB, PostgreSQL "
         f"{m['postgresql']}, Python {m['python']}; {result['seconds']:.0f} s in all",
@@ -42,6 +46,8 @@ def format_table(result: dict) -> str:
         f"wall − {i['fixed_seconds']} s start)",
         f"              COPY   {i['copy_rows_per_second']:>9,} rows/s    ({i['copy_rows']:,} rows, "
         f"{i['copy_seconds']} s)                       ratio {i['ratio_to_copy']}",
+        f"1b classifier {c['appeals_per_second']:>9,} appeals/s ({c['appeals']:,} appeals, {c['wall_seconds']} s "
+        f"wall − {c['fixed_seconds']} s start; {c['peak_rss_mb']} MB)",
         f"2 full build  {b['full_work_seconds']:>8.1f} s  ({b['full_seconds']} s wall − {b['fixed_seconds']} s "
         "fixed dbt start)",
         f"3 incremental {b['incremental_work_seconds']:>8.1f} s  after {b['late_events']:,} new events touching "
@@ -58,7 +64,7 @@ def format_table(result: dict) -> str:
                      f"×{q['ratio']}{same}")
     mem = result["memory"]
     lines += [
-        f"5 memory      loader {mem['loader_peak_rss_mb']} MB, dbt {mem['dbt_peak_rss_mb']} MB, data generator "
+        f"5 memory      loader {mem['loader_peak_rss_mb']} MB, classifier {mem.get('classifier_peak_rss_mb', '—')} MB, dbt {mem['dbt_peak_rss_mb']} MB, data generator "
         f"{mem['generator_peak_rss_mb']} MB, whole run {mem['whole_run_peak_rss_mb']} MB (PostgreSQL not counted)",
         "",
         "targets:",

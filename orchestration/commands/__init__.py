@@ -32,7 +32,9 @@ def execute_job(job_name: str, *, as_of: str | None = None, full_refresh: bool =
     job = defs.resolve_job_def(job_name)
     run_config: dict = {"loggers": {"console": {"config": {"log_level": "INFO" if verbose else "WARNING"}}}}
     if as_of or full_refresh:
-        run_config["ops"] = {"tsur_dbt_assets": {"config": {"as_of": as_of, "full_refresh": full_refresh}}}
+        from orchestration.defs.transform.assets import dbt_run_config
+
+        run_config.update(dbt_run_config(job, as_of=as_of, full_refresh=full_refresh))
     log_path = wh.settings.home / "logs" / f"{job_name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     # dbt's own log goes to stdout; keep the terminal for the summary unless asked.

@@ -19,11 +19,25 @@ def cmd_run(args: argparse.Namespace) -> None:
 
         sample = generate_sample(landing)
         print(f"Пример данных: {sample.appeals} обращений, {sample.files} файлов -> {landing}")
+    with wh.connect() as conn:
+        model_before = latest_model_version(conn)
     execute_job("tsur_all", as_of=args.as_of, verbose=args.verbose)
+    with wh.connect() as conn:
+        model_after = latest_model_version(conn)
+    if model_after != model_before:  # learnt from this run's known categories: label again with it now
+        print(f"Классификатор обучен: {model_after}; повторная разметка и сборка")
+        execute_job("tsur_build", as_of=args.as_of, verbose=args.verbose)
     with wh.connect() as conn:
         figures = warehouse_summary(conn)
     figures["export"] = str(wh.settings.export_dir / "mart_sector_monthly.csv")
     print("Готово.\n" + format_summary(figures))
+
+
+def latest_model_version(conn) -> str | None:
+    from sources.classify.store import latest_model
+
+    found = latest_model(conn) if conn.execute("select to_regclass('raw.classifier_models')").fetchone()[0] else None
+    return found[0] if found else None
 
 
 def cmd_build(args: argparse.Namespace) -> None:

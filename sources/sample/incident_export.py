@@ -12,6 +12,7 @@ import openpyxl
 from sources.sample.snapshots import (Damage, InjectedRow, Snapshot, month_end_exports, naive, recent, ru,
                                       save_xlsx, snapshot)
 from sources.sample.world import Appeal, World
+from sources.sample.rubrics import stated
 
 COLUMNS = ("ID инцидента", "Дата создания", "Соцсеть", "Ссылка", "Текст инцидента", "Тип инцидента",
            "Группа тем", "Тема", "Муниципалитет", "Населенный пункт", "Исполнитель", "Статус",
@@ -36,14 +37,14 @@ def outcome(s: Snapshot) -> str | None:
 
 def row_of(world: World, appeal: Appeal, s: Snapshot) -> dict:
     ref = world.reference
-    category = ref.categories[s.category_code]
+    category = stated(ref, appeal.stated, appeal.rubric, appeal.category_code, s.category_code)
     muni = ref.municipalities[appeal.oktmo]
     ended = s.closed_at or s.rejected_at or s.answered_at
     return {
         "ID инцидента": appeal.appeal_id, "Дата создания": naive(appeal.received_at),
         "Соцсеть": NETWORK_TEXT[appeal.attrs["social_network"]], "Ссылка": appeal.attrs["url"],
         "Текст инцидента": appeal.text, "Тип инцидента": appeal.attrs["incident_type"],
-        "Группа тем": ref.sectors[category.sector_code].name, "Тема": category.name,
+        "Группа тем": category.parent, "Тема": category.name,
         "Муниципалитет": muni.name, "Населенный пункт": muni.settlement,
         "Исполнитель": ref.agencies[s.agency_code].name if s.agency_code else None,
         "Статус": STATUS_TEXT[s.status], "Время первого ответа": naive(s.first_response_at),

@@ -17,6 +17,7 @@ from typing import Any
 from sources.open311.jsontext import Pairs, dumps
 from sources.sample.reference import CHANNELS
 from sources.sample.world import Appeal, World
+from sources.sample.rubrics import CATCH_ALL_SERVICE, stated
 
 SOURCE = CHANNELS["portal"].source
 CLOSED = ("answered", "closed", "rejected")  # GeoReport knows only open and closed
@@ -60,11 +61,12 @@ def request_pairs(world: World, appeal: Appeal) -> list[tuple[str, Any]]:
             notes = REJECTED_NOTES.get(event.fields.get("attrs", {}).get("reason"), "Отклонено")
         elif event.event_type == "closed" and "attrs" in event.fields:
             notes = CLOSED_NOTES.get(event.fields["attrs"].get("reason"), "Закрыто")
-    category = ref.categories[state.category_code]
+    category = stated(ref, appeal.stated, appeal.rubric, appeal.category_code, state.category_code)
+    code, name = (service_code(category.code), category.name) if category.code else CATCH_ALL_SERVICE
     agency = ref.agencies[state.agency_code].name if state.agency_code else None
     lat, lon = appeal.location if appeal.location else (None, None)
     return [("service_request_id", appeal.appeal_id), ("status", "closed" if state.status in CLOSED else "open"),
-            ("status_notes", notes), ("service_name", category.name), ("service_code", service_code(category.code)),
+            ("status_notes", notes), ("service_name", name), ("service_code", code),
             ("description", appeal.text), ("agency_responsible", agency), ("service_notice", None),
             ("requested_datetime", _stamp(appeal.received_at)),
             ("updated_datetime", _stamp(max(e.occurred_at for e in seen))),
@@ -93,9 +95,12 @@ def _damage(kind: str, pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 
 def services(world: World) -> list[dict]:
     ref = world.reference
-    return [{"service_code": service_code(c.code), "service_name": c.name, "description": c.name,
-             "metadata": False, "type": "realtime", "keywords": c.sector_code,
-             "group": ref.sectors[c.sector_code].name} for c in ref.categories.values()]
+    listed = [{"service_code": service_code(c.code), "service_name": c.name, "description": c.name,
+               "metadata": False, "type": "realtime", "keywords": c.sector_code,
+               "group": ref.sectors[c.sector_code].name} for c in ref.categories.values()]
+    code, name = CATCH_ALL_SERVICE
+    return [*listed, {"service_code": code, "service_name": name, "description": "Обращение в свободной форме",
+                      "metadata": False, "type": "realtime", "keywords": "", "group": "Прочее"}]
 
 
 def write_open311_feed(world: World, path: Path) -> Open311FeedSummary:

@@ -13,6 +13,7 @@ import openpyxl
 from sources.sample.snapshots import (RESULT_TEXT, Damage, InjectedRow, Snapshot, month_end_exports, naive,
                                       recent, ru, save_xlsx, snapshot)
 from sources.sample.world import MSK, Appeal, World
+from sources.sample.rubrics import stated
 
 COLUMNS = ("Номер сообщения", "Дата создания", "Дата регистрации", "Тип", "Категория", "Подкатегория", "Факт",
            "Текст сообщения", "Адрес", "Широта", "Долгота", "ОКТМО", "Муниципальное образование",
@@ -33,12 +34,12 @@ CSV_DROPS = ("Электронная почта",)  # the CSV export profile lea
 
 def row_of(world: World, appeal: Appeal, s: Snapshot) -> dict:
     ref, author = world.reference, appeal.author
-    category = ref.categories[s.category_code]
+    category = stated(ref, appeal.stated, appeal.rubric, appeal.category_code, s.category_code)
     muni = ref.municipalities[appeal.oktmo]
     return {
         "Номер сообщения": appeal.appeal_id, "Дата создания": naive(appeal.received_at),
         "Дата регистрации": naive(s.registered_at), "Тип": REGIME_TEXT[appeal.legal_regime],
-        "Категория": ref.sectors[category.sector_code].name, "Подкатегория": category.name,
+        "Категория": category.parent, "Подкатегория": category.name,
         "Факт": appeal.theme, "Текст сообщения": appeal.text, "Адрес": appeal.address,
         "Широта": appeal.location[0] if appeal.location else None,
         "Долгота": appeal.location[1] if appeal.location else None,

@@ -11,10 +11,11 @@ from pathlib import Path
 from sources.sample.snapshots import RESULT_TEXT, Damage, InjectedRow, Snapshot, month_end_exports, recent, ru, \
     snapshot
 from sources.sample.world import Appeal, World
+from sources.sample.rubrics import stated
 
 COLUMNS = ("Рег. номер", "Дата поступления", "Дата регистрации", "Вид обращения", "Форма поступления",
-           "Код ТОТК", "Тематика", "Корреспондент", "Адрес корреспондента", "Исполнитель", "Срок исполнения",
-           "Продлено до", "Дата ответа", "Результат рассмотрения", "Направлено в", "Повторное", "Коллективное")
+           "Код ТОТК", "Тематика", "Краткое содержание", "Корреспондент", "Адрес корреспондента", "Исполнитель",
+           "Срок исполнения", "Продлено до", "Дата ответа", "Результат рассмотрения", "Направлено в", "Повторное", "Коллективное")
 WINDOW_DAYS = 92
 FZ59_DAYS = 30  # 59-ФЗ ст. 12 ч. 1: the answer is due 30 days after registration
 DAMAGE = {"bad_date": 2, "missing_field": 2}
@@ -39,13 +40,14 @@ def _yes(flag: object) -> str:
 
 def row_of(world: World, appeal: Appeal, s: Snapshot, date_only: bool) -> dict:
     ref = world.reference
-    category = ref.categories[s.category_code]
+    category = stated(ref, appeal.stated, appeal.rubric, appeal.category_code, s.category_code)
     due = s.registered_at + timedelta(days=FZ59_DAYS) if s.registered_at else None
     return {
         "Рег. номер": appeal.appeal_id, "Дата поступления": ru(appeal.received_at),
         "Дата регистрации": ru(s.registered_at, with_time=not date_only),
         "Вид обращения": appeal.attrs.get("kind", ""), "Форма поступления": appeal.attrs.get("form", ""),
-        "Код ТОТК": category.totk or "", "Тематика": category.name,
+        "Код ТОТК": category.totk or "", "Тематика": category.name or "",
+        "Краткое содержание": appeal.text,
         "Корреспондент": appeal.author.get("name", ""), "Адрес корреспондента": appeal.person.address,
         "Исполнитель": ref.agencies[s.agency_code].name if s.agency_code else "",
         "Срок исполнения": ru(due, with_time=False), "Продлено до": ru(s.extended_due_at, with_time=False),

@@ -48,7 +48,7 @@ def snapshot(appeal: Appeal, moment: datetime) -> Snapshot | None:
     s = Snapshot("received", appeal.category_code)
     for e in seen:
         f = e.fields
-        if "category" in f:
+        if f.get("category", {}).get("code"):  # a foreign rubric or none leaves the warehouse code as drawn
             s.category_code = f["category"]["code"]
         if "agency" in f:
             s.agency_code = f["agency"]["code"]

@@ -13,7 +13,7 @@ from itertools import accumulate
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sources.sample import people
+from sources.sample import people, rubrics, texts
 from sources.sample.reference import (CHANNELS, Category, ChannelPlan, Municipality, Reference, WorkCalendar,
                                       load_reference)
 
@@ -22,6 +22,7 @@ DAY = timedelta(days=1)
 APPEALS_PER_YEAR = 12_500
 REPEAT_SHARE = 0.04  # same person, category and address within 30 days
 BUCKET_SHARE = 0.12  # share of each sector in its «прочие по направлению» bucket
+SECOND_PROBLEM_SHARE = 0.06  # messages that raise a second, unrelated problem
 PERSONS_PER_YEAR = 23_000  # pool size that gives ≈ 9,000 distinct authors among 12,500 appeals
 # Housing leads everywhere in regional feedback statistics; the other blocks share the rest.
 SECTOR_WEIGHTS = {"health": 12, "education": 7, "social": 9, "housing": 28, "waste": 7, "roads": 12,
@@ -80,6 +81,8 @@ class Appeal:
     received_at: datetime
     theme: str | None = None
     repeat_of: Appeal | None = field(default=None, repr=False, compare=False)
+    stated: str = "code"  # how the source states the category: code | rubric | none (sample/rubrics.py)
+    rubric: tuple[str, str] | None = None  # (group, topic) of a foreign rubricator
     appeal_id: str = ""
     events: list[SimEvent] = field(default_factory=list)
 
@@ -91,7 +94,7 @@ class Appeal:
         status, category, agency, due, result, rating, answered = "received", self.category_code, *[None] * 5
         for e in seen:
             status = STATUS_AFTER.get(e.event_type, status)
-            category = e.fields["category"]["code"] if "category" in e.fields else category
+            category = e.fields["category"].get("code", category) if "category" in e.fields else category
             agency = e.fields["agency"]["code"] if "agency" in e.fields else agency
             due = e.fields.get("due_at", due)
             result = e.fields.get("result", result)
@@ -189,14 +192,14 @@ class _Builder:
         return self.persons[muni.oktmo, idx]
 
     def appeal(self, channel: str, category: Category, received: datetime, person: people.Person,
-               muni: Municipality, repeat_of: Appeal | None = None) -> Appeal:
+               muni: Municipality, repeat_of: Appeal | None = None, forced: bool = False) -> Appeal:
         rng, plan = self.rng, CHANNELS[channel]
         regime = "fz59" if rng.random() < plan.fz59_share else "message"
         if repeat_of is not None:  # the same problem at the same place, told again
             address, location, theme = repeat_of.address, repeat_of.location, repeat_of.theme
         else:
-            themes = people.THEMES.get(category.sector_code, ("Прочее",))
-            theme = rng.choice(themes) if category.is_other_bucket else None
+            topics = texts.topics_of(category.sector_code) or ["Прочее"]
+            theme = rng.choice(topics).capitalize() if category.is_other_bucket else None
             own = rng.random() < 0.7  # mostly about one's own home, otherwise a place in the same settlement
             address = person.address if own else people.street_address(rng, muni, with_flat=False)
             location = person.location if own else people.near(rng, muni)
@@ -205,21 +208,34 @@ class _Builder:
         geo = {"pos": 0.6, "portal": 0.95, "incident": 0.3}.get(channel, 0)
         location = location if rng.random() < geo else None
         author = people.author_object(rng, person, channel)
-        text = people.appeal_text(rng, category, theme, person, address or people.settlement_name(muni),
-                                  repeat_of is not None, author.get("phone"))
+        second = None
+        if rng.random() < SECOND_PROBLEM_SHARE:
+            other = rng.choice(list(self.ref.categories.values()))
+            second = (other.code, other.sector_code)
+        text = texts.compose(rng, channel, category.code, category.sector_code, theme and theme.lower(),
+                             address or people.settlement_name(muni), repeat_of is not None,
+                             people.signature(rng, person, author.get("phone")), second)
         attrs = people.channel_attrs(rng, channel, category, person, repeat_of is not None)
         if theme:
             attrs["theme"] = theme
+        form, rubric = rubrics.choose(rng, channel, category.code, forced)
         ap = Appeal(plan.source, channel, regime, category.sector_code, category.code, muni.oktmo, person,
-                    author, address, location, text, attrs, received, theme, repeat_of)
+                    author, address, location, text, attrs, received, theme, repeat_of, form, rubric)
         self.lifecycle(ap)
         return ap
+
+    def category_field(self, ap: Appeal) -> dict | None:
+        """The received event's `category`: warehouse terms, a foreign rubric, or nothing."""
+        if ap.stated == "code":
+            return self.ref.category_object(ap.category_code)
+        s = rubrics.stated(self.ref, ap.stated, ap.rubric, ap.category_code, ap.category_code)
+        return {"name": s.name, "parent_name": s.parent} if s.name else None
 
     def lifecycle(self, ap: Appeal) -> None:
         rng, ref, plan, t0 = self.rng, self.ref, CHANNELS[ap.channel], ap.received_at
         # ПОС and the portal state their own deadline: 30 days, and about 10 working days.
         due = {"pos": t0 + 30 * DAY, "portal": self.calendar.add_working_days(t0, 10)}.get(ap.channel)
-        fields = {"legal_regime": ap.legal_regime, "category": ref.category_object(ap.category_code),
+        fields = {"legal_regime": ap.legal_regime, "category": self.category_field(ap),
                   "municipality": ref.municipality_object(ap.oktmo), "text": ap.text, "author": ap.author,
                   "address": ap.address, "attrs": ap.attrs, "due_at": due,
                   "location": ap.location and {"lat": ap.location[0], "lon": ap.location[1]}}
@@ -335,7 +351,7 @@ def build_world(year: int = 2025, seed: int = 20251, scale: float = 1.0,
         received = b.received_at(channel)
         category = forced[i] if i < len(forced) else b.category(received.month)
         muni = rng.choices(b.places, cum_weights=b.place_cum)[0]
-        base.append(b.appeal(channel, category, received, b.person(muni), muni))
+        base.append(b.appeal(channel, category, received, b.person(muni), muni, forced=i < len(forced)))
     extra: list[Appeal] = []
     for _ in range(50 * repeats):  # bounded: a draw that falls into the next year is drawn again
         if len(extra) == repeats:

@@ -9,7 +9,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from orchestration.bench.dashboards import DASHBOARDS, answer, dashboard_params, measure
+from orchestration.defs.transform.assets import dbt_run_config
 from tests.conftest import fresh_database, project_env
+from tests.oracle import classifier_decisions
 from tests.oracle_marts import NEGATIVE, local_date, read
 
 pytestmark = pytest.mark.slow
@@ -32,10 +34,10 @@ def built(server_url, dbt_manifest, tmp_path_factory):
         job = defs.resolve_job_def("tsur_all")
         assert job.execute_in_process(asset_selection=[dg.AssetKey(["raw", "appeal_events"])]).success
         assert job.execute_in_process(
-            run_config={"ops": {"tsur_dbt_assets": {"config": {"as_of": as_of.isoformat()}}}}).success
+            run_config=dbt_run_config(job, as_of=as_of.isoformat())).success
         damaged = {(str(i.path), i.line_no) for i in summary.canonical.injected}
-        truth = read(warehouse.settings.landing_dir, damaged, as_of)
         with warehouse.connect() as conn:
+            truth = read(warehouse.settings.landing_dir, damaged, as_of, classifier_decisions(conn))
             yield truth, conn, dashboard_params(conn)
 
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from orchestration.defs.transform.assets import dbt_run_config
 from tests.conftest import fresh_database, project_env
-from tests.oracle import SEEDS, working
+from tests.oracle import SEEDS, classifier_decisions, working
 from tests.oracle_marts import (cell_figures, conflicts, local_date, population, read, repeat_chains, rounded,
                                 share, signed_working_days, working_days_between)
 
@@ -38,10 +39,10 @@ def built(server_url, dbt_manifest, tmp_path_factory):
         job = defs.resolve_job_def("tsur_all")
         assert job.execute_in_process(asset_selection=[dg.AssetKey(["raw", "appeal_events"])]).success
         assert job.execute_in_process(
-            run_config={"ops": {"tsur_dbt_assets": {"config": {"as_of": as_of.isoformat()}}}}).success
+            run_config=dbt_run_config(job, as_of=as_of.isoformat())).success
         damaged = {(str(i.path), i.line_no) for i in summary.canonical.injected}
-        truth = read(warehouse.settings.landing_dir, damaged, as_of)
         with warehouse.connect() as conn:
+            truth = read(warehouse.settings.landing_dir, damaged, as_of, classifier_decisions(conn))
             yield truth, as_of, conn
 
 

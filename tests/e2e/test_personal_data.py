@@ -13,6 +13,7 @@ from psycopg import sql
 from orchestration import pii
 from orchestration.roles import ensure_roles, scram_verifier
 from sources.sample import build_world, generate_sample
+from orchestration.defs.transform.assets import dbt_run_config
 from tests.conftest import TEST_PII_KEY, fresh_database, project_env
 from tests.dbroles import connect_as, is_denied, private_roles
 from tests.pii_scan import PiiScanner, sample_identities
@@ -39,8 +40,11 @@ def built(server_url, dbt_manifest, tmp_path_factory):
             conn.execute(sql.SQL("alter role {} login password {}").format(
                 sql.Identifier(names.bi), sql.Literal(scram_verifier(BI_PASSWORD))))
         result = defs.resolve_job_def("tsur_all").execute_in_process(
-            run_config={"ops": {"tsur_dbt_assets": {"config": {"as_of": AS_OF.isoformat()}}}})
+            run_config=dbt_run_config(defs.resolve_job_def("tsur_all"), as_of=AS_OF.isoformat()))
         assert result.success
+        # As `tsur run`: the model trained at the end of the run labels and builds again at once.
+        build = defs.resolve_job_def("tsur_build")
+        assert build.execute_in_process(run_config=dbt_run_config(build, as_of=AS_OF.isoformat())).success
         yield warehouse, names, build_world(2025, 20251, SCALE)
 
 
@@ -64,6 +68,22 @@ def test_nothing_of_the_people_leaves_raw(built):
     assert control.kinds() >= {"name", "phone", "email", "address", "phone_shape", "email_shape"}
     print(f"\nPII scan: {report.relations} relations, {report.rows} rows, {report.files} export files, 0 hits;"
           f" raw (control): {len(control.findings)} hits of kinds {sorted(control.kinds())}")
+
+
+def test_texts_stay_in_raw_where_the_classifier_reads_them(built):
+    """The classifier reads texts in raw; labels, topics, models and the review mart carry none of them."""
+    warehouse, _, world = built
+    texts = PiiScanner({"text": [a.text[:48] for a in world.appeals if len(a.text) >= 48]}, shapes=False)
+    with pseudonymous_session(warehouse) as conn:
+        outside = texts.scan_schemas(conn, ["staging", "intermediate", "marts", "reference", "quality"])
+        topics = conn.execute("select count(*) from marts.mart_other_topics").fetchone()[0]
+        labels = texts.scan_schemas(conn, ["raw"])
+    texts.scan_tree(warehouse.settings.export_dir, outside)
+    assert outside.findings == [] and topics > 0
+    # Labels and topics are in raw too, and hold codes and lemmas only; the texts there are the appeals'.
+    assert {f.where.split(" row")[0] for f in labels.findings} <= {"raw.appeal_events", "raw.source_rows",
+                                                                   "raw.quarantine"}
+    assert len(labels.findings) > 100
 
 
 def test_bi_reads_the_marts_and_nothing_restricted(built):

@@ -11,9 +11,10 @@ from expectations.freshness import assess_all
 from expectations.gate import PACKAGE_MARTS, all_passed, describe, validate_marts
 from expectations.runner import run_suite
 from expectations.suites import BY_MODEL, SUITES
+from orchestration.defs.transform.assets import dbt_run_config
 from tests.conftest import fresh_database, project_env
 from tests.e2e.quality_cases import EXPECTATION_CASES, TOTALS_CASES, broken_copy
-from tests.oracle import expected
+from tests.oracle import classifier_decisions, expected
 
 pytestmark = pytest.mark.slow
 MART_CHECK = "gx_mart_sector_monthly"
@@ -36,11 +37,11 @@ def built(server_url, dbt_manifest, tmp_path_factory):
         summary = generate_sample(warehouse.settings.landing_dir, scale=0.04, formats="canonical").canonical
         as_of = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
         result = defs.resolve_job_def("tsur_all").execute_in_process(
-            run_config={"ops": {"tsur_dbt_assets": {"config": {"as_of": as_of.isoformat()}}}})
+            run_config=dbt_run_config(defs.resolve_job_def("tsur_all"), as_of=as_of.isoformat()))
         assert result.success
         damaged = {(str(i.path), i.line_no) for i in summary.injected}
-        truth = expected(warehouse.settings.landing_dir, damaged, as_of)
         with warehouse.connect() as conn:
+            truth = expected(warehouse.settings.landing_dir, damaged, as_of, classifier_decisions(conn))
             yield {"summary": summary, "truth": truth, "result": result, "conn": conn, "warehouse": warehouse,
                    "defs": defs}
 

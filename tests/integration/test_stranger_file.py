@@ -29,13 +29,13 @@ def test_strangers_events_load_and_fold(warehouse, conn, tsur_env, dbt_manifest)
     conn.commit()
     run_dbt(warehouse, "build", "--vars", '{"as_of": "2025-07-01T00:00:00+03:00"}')
     rows = conn.execute(
-        "select appeal_id, category_code, category_resolution, sector_code, agency_code, agency_name, due_at,"
+        "select appeal_id, category_code, category_method, sector_code, agency_code, agency_name, due_at,"
         " is_answered, is_overdue, answer_working_days, rating, is_satisfied from marts.fct_appeals"
         " order by appeal_id").fetchall()
     first, second = rows
     # ТОТК 0005.0005.0056.1154.* is water supply; the portal's fallback term is 10 working days after
     # 2 June 2025: 3-6, 9-11 June (12 June is a holiday), 16-18 June → 18 June, end of day Moscow time.
-    assert first[:4] == ("77", "housing.water", "totk_prefix", "housing")
+    assert first[:4] == ("77", "housing.water", "source_code", "housing")
     assert first[4].startswith("unlisted:") and first[5] == "ООО «Водоканал Севера»"
     assert first[6].isoformat() == "2025-06-18T20:59:59+00:00"
     assert first[7] is True and first[8] is True  # answered on 20 June, after the deadline

@@ -129,7 +129,10 @@ def test_tiny_scale_keeps_channels_sectors_and_damage(tmp_path):
     received = [json.loads(raw) for path in summary.paths for line_no, raw, _ in LineReader(path)
                 if (path, line_no) not in injected and b'"event_type":"received"' in raw]
     assert {e["channel"] for e in received} == set(CHANNELS)
-    assert {e["category"]["parent_code"] for e in received} == set(load_reference().sectors)
+    # Codes where the source states them (the appeals written first cover every sector); the rest carry a
+    # foreign rubric or text only, for the classifier.
+    assert {e["category"]["parent_code"] for e in received if "code" in e.get("category", {})} \
+        == set(load_reference().sectors)
 
 
 def test_year_volume_and_coverage(year):

@@ -1,6 +1,6 @@
 -- Every channel's events in one vocabulary, ordered within each appeal.
 -- Incremental: only appeals touched by batches or moments the last build did not see are rebuilt, whole.
--- depends_on: {{ ref('int_snapshots__unioned') }}
+-- depends_on: {{ ref('int_snapshots__unioned') }}, {{ ref('stg_classifier__appeal_labels') }}
 {{ config(**appeal_incremental_config()) }}
 
 with
@@ -15,6 +15,11 @@ touched as (
     select source, appeal_id
     from {{ ref('int_snapshots__unioned') }}
     where {{ unseen_by_last_build('batch_id', 'exported_at') }}
+    union
+    -- A new label (a new model, a changed text) changes the appeal's category: it is rebuilt too.
+    select source, appeal_id
+    from {{ ref('stg_classifier__appeal_labels') }}
+    where {{ unseen_by_last_build('batch_id', "'-infinity'::timestamptz") }}
 
 ),
 {% endif %}
@@ -27,7 +32,8 @@ canonical as (
         agency_code, agency_name, municipality_oktmo, municipality_name,
         due_at, result, rating, author_key, address_key, batch_id, loaded_at,
         line_no as origin_line,
-        'event' as derived_from
+        'event' as derived_from,
+        is_operator_decision
     from {{ ref('stg_events__appeal_events') }}
     {%- if is_incremental() %}
     -- A list to compare with, not a join: the filter then reaches the raw table through the view and
@@ -45,7 +51,8 @@ snapshots as (
         null as agency_code, agency_name, municipality_oktmo, null as municipality_name,
         due_at, result, rating, author_key, address_key, batch_id, loaded_at,
         line_no as origin_line,
-        'snapshot' as derived_from
+        'snapshot' as derived_from,
+        false as is_operator_decision
     from {{ ref('int_snapshot_events') }}
     {%- if is_incremental() %}
     where (source, appeal_id) in (select source, appeal_id from touched)

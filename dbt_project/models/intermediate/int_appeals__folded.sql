@@ -29,11 +29,16 @@ folded as (
         min(occurred_at) as first_event_at,
         min(occurred_at) filter (where event_type = 'registered') as registered_at,
         (array_agg(source_category_code order by event_order desc)
-            filter (where coalesce(source_category_code, source_category_name, totk_code) is not null))[1] as source_category_code,
+            filter (where coalesce(source_category_code, source_category_name, totk_code) is not null
+                and not is_operator_decision))[1] as source_category_code,
         (array_agg(source_category_name order by event_order desc)
-            filter (where coalesce(source_category_code, source_category_name, totk_code) is not null))[1] as source_category_name,
+            filter (where coalesce(source_category_code, source_category_name, totk_code) is not null
+                and not is_operator_decision))[1] as source_category_name,
         (array_agg(totk_code order by event_order desc)
-            filter (where coalesce(source_category_code, source_category_name, totk_code) is not null))[1] as totk_code,
+            filter (where coalesce(source_category_code, source_category_name, totk_code) is not null
+                and not is_operator_decision))[1] as totk_code,
+        (array_agg(source_category_code order by event_order desc)
+            filter (where is_operator_decision and source_category_code is not null))[1] as operator_category_code,
         (array_agg(theme order by event_order desc) filter (where theme is not null))[1] as theme,
         (array_agg(agency_code order by event_order desc) filter (where agency_name is not null))[1] as agency_code,
         (array_agg(agency_name order by event_order desc) filter (where agency_name is not null))[1] as agency_name,
@@ -90,6 +95,7 @@ final as (
         source_category_code,
         source_category_name,
         totk_code,
+        operator_category_code,
         theme,
         agency_code,
         agency_name,

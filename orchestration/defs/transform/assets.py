@@ -46,3 +46,10 @@ def tsur_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     with environment(wh.dbt_env()):
         invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
+
+
+def dbt_run_config(job: dg.JobDefinition, **config) -> dict:
+    """Run config that gives every dbt step of `job` the same build config: Dagster runs the project in
+    several steps when Python assets sit between its models, each step a node of its own."""
+    nodes = [n.name for n in job.graph.nodes if n.definition.name == tsur_dbt_assets.op.name]
+    return {"ops": {name: {"config": config} for name in nodes}}

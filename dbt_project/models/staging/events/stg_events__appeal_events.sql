@@ -37,6 +37,8 @@ typed as (
         {{ pseudonym(author_identity("payload->'author'")) }} as author_key,
         {{ pseudonym(address_identity("payload->>'address'")) }} as address_key,
         payload ? 'text' as has_text,
+        -- A `categorized` event written by `tsur review import`: an operator's decision, with its audit in attrs.
+        payload->>'event_type' = 'categorized' and payload #> '{attrs,review}' is not null as is_operator_decision,
         flags,
         batch_id,
         loaded_at,

@@ -1,0 +1,1 @@
+"""Structuring appeals without codes in the restricted layer: rubrics and texts → sector and category."""
