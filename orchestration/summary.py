@@ -12,6 +12,9 @@ _QUERIES = {
     "on_time_share": "select round(avg(is_answered_on_time::int), 4) from marts.fct_appeals"
                      " where first_answer_at is not null and due_at is not null",
     "overdue": "select count(*) from marts.fct_appeals where is_overdue",
+    "classified": "select count(*) from marts.fct_appeals where category_method in ('rubric_name', 'text_model')",
+    "review_queue": "select count(*) from marts.mart_classification_review",
+    "other_topics": "select count(distinct (sector_code, topic_no)) from marts.mart_other_topics",
 }
 
 
@@ -22,5 +25,7 @@ def warehouse_summary(conn: psycopg.Connection) -> dict[str, object]:
 def format_summary(figures: dict[str, object]) -> str:
     labels = {"appeals": "Обращений", "events": "Событий", "load_batches": "Партий загрузки",
               "quarantined": "В карантине строк", "on_time_share": "Доля ответов в срок",
-              "overdue": "Просрочено", "export": "Выгрузка"}
+              "overdue": "Просрочено", "classified": "Категория определена классификатором (нет кода источника)",
+              "review_queue": "В очереди разметки (tsur review export)",
+              "other_topics": "Тем в «прочих по направлению»", "export": "Выгрузка"}
     return "\n".join(f"  {labels.get(k, k)}: {v}" for k, v in figures.items())

@@ -15,7 +15,8 @@ def ratios(result: dict) -> dict[str, float | None]:
     return {"ingest_ratio": result["ingest"]["ratio_to_copy"],
             "incremental_to_full": result["build"]["incremental_to_full"],
             "dashboards_min_ratio": result.get("dashboards_min_ratio"),
-            "classifier_rate": (result.get("classify") or {}).get("appeals_per_second")}
+            "classifier_rate": min(filter(None, ((result.get("classify") or {}).get(k) for k in (
+                "appeals_per_second", "with_model_appeals_per_second"))), default=None)}
 
 
 def verdicts(result: dict) -> list[tuple[str, float | None, str, bool | None]]:
@@ -47,7 +48,9 @@ def format_table(result: dict) -> str:
         f"              COPY   {i['copy_rows_per_second']:>9,} rows/s    ({i['copy_rows']:,} rows, "
         f"{i['copy_seconds']} s)                       ratio {i['ratio_to_copy']}",
         f"1b classifier {c['appeals_per_second']:>9,} appeals/s ({c['appeals']:,} appeals, {c['wall_seconds']} s "
-        f"wall − {c['fixed_seconds']} s start; {c['peak_rss_mb']} MB)",
+        f"wall − {c['fixed_seconds']} s start; {c['peak_rss_mb']} MB); with a trained model "
+        f"{c.get('with_model_appeals_per_second', 0):,} appeals/s ({c.get('with_model_peak_rss_mb', 0)} MB, "
+        f"training {c.get('training_seconds', 0)} s)",
         f"2 full build  {b['full_work_seconds']:>8.1f} s  ({b['full_seconds']} s wall − {b['fixed_seconds']} s "
         "fixed dbt start)",
         f"3 incremental {b['incremental_work_seconds']:>8.1f} s  after {b['late_events']:,} new events touching "

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import islice
+from pathlib import Path
 
 import psycopg
 
@@ -20,13 +21,20 @@ from sources.classify.decide import classify
 from sources.classify.engine import Engine
 from sources.classify.supervised import SupervisedModel
 
-ENGINE_VERSION = "1"  # bump when decide/engine logic changes what a label would be
 CHUNK = 2000
+# The modules whose code decides what a label is: a change in any of them is a new classifier version.
+LOGIC = ("text.py", "lexicon.py", "vectors.py", "engine.py", "supervised.py", "decide.py")
+
+
+def logic_digest() -> str:
+    folder = Path(__file__).parent
+    return hashlib.sha256(b"".join((folder / name).read_bytes() for name in LOGIC)).hexdigest()
 
 
 def model_version(ref: reference.Reference, supervised: tuple[str, bytes] | None) -> str:
-    """lex-<seeds> or lex-<seeds>+<model>: any change of the seeds, the logic or the model is a new version."""
-    lexicon = hashlib.sha256(f"{ENGINE_VERSION}:{ref.digest}".encode()).hexdigest()[:10]
+    """lex-<seeds and code> or lex-<…>+<model>: a change of the seeds, the logic or the model is a new
+    version, and a new version classifies every appeal again."""
+    lexicon = hashlib.sha256(f"{logic_digest()}:{ref.digest}".encode()).hexdigest()[:10]
     return f"lex-{lexicon}" + (f"+{supervised[0]}" if supervised else "")
 
 

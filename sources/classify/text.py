@@ -38,7 +38,7 @@ GENRE_WORDS = frozenset("""
 жалоба пожаловаться житель жительница гражданин гражданка заявитель заявительница сообщать сообщить спасибо
 пожалуйста адрес
 который этот тот весь свой наш ваш мой очень уже еще ещё когда где почему сколько можно нужно надо нельзя
-сделать делать быть есть мочь хотеть год месяц неделя день раз время сегодня вчера нет
+сделать делать быть есть мочь хотеть год месяц неделя день раз время сегодня вчера нет звать
 """.split())
 
 
@@ -51,6 +51,7 @@ class Token:
     key: str
     name: bool
     place: bool = False  # a geographical name (Geox): says where, never what
+    pos: str = ""  # the dictionary's part of speech (NOUN, ADJF, VERB, …)
     locative: bool = False  # right after «у», «возле», «около»…: the word names a place, not the topic
 
 
@@ -93,7 +94,7 @@ def token(form: str) -> Token | None:
     if form.isdigit() or len(form) < 2:
         return None
     if not _CYRILLIC.search(form):
-        return Token(form, form, form, False) if len(form) > 2 else None
+        return Token(form, form, form, False, pos="LATN") if len(form) > 2 else None
     parse = _morph().parse(form)[0]
     if parse.tag.POS in _SKIP_POS or "Apro" in parse.tag or "Anum" in parse.tag:
         return None
@@ -102,7 +103,7 @@ def token(form: str) -> Token | None:
         return None
     # Only a confident dictionary reading makes a name: «Мороз» the surname must not hide «мороз» the frost.
     is_name = parse.score >= 0.5 and bool({"Name", "Surn", "Patr"} & parse.tag.grammemes)
-    return Token(form, lemma, spelling_key(lemma), is_name, "Geox" in parse.tag)
+    return Token(form, lemma, spelling_key(lemma), is_name, "Geox" in parse.tag, str(parse.tag.POS or ""))
 
 
 def tokens(text: str | None) -> list[Token]:

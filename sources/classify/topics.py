@@ -17,9 +17,10 @@ import psycopg
 
 from sources.classify.text import tokens
 
-VERSION = "1"  # bump when the method changes what the topics would be
+VERSION = "2"  # bump when the method changes what the topics would be
 MIN_AUTHORS = 3
 MIN_BUCKET = 12  # fewer appeals than this are one topic
+NAMING = frozenset({"NOUN", "ADJF", "ADJS", "LATN"})
 TOP_LEMMAS = 8
 _BUCKET = """
 with bucket as (
@@ -69,7 +70,8 @@ def cluster(rows: list[tuple[str, str, str, str]], sector: str) -> list[Topic]:
 
     docs, authors_of = [], defaultdict(set)
     for _, _, author, text in rows:
-        toks = [t for t in tokens(text) if not t.name and not t.place and len(t.lemma) > 2]
+        # Topics are named by what people write about: nouns and adjectives, not «ждать» or «только».
+        toks = [t for t in tokens(text) if not t.name and not t.place and len(t.lemma) > 2 and t.pos in NAMING]
         docs.append(" ".join(t.lemma for t in toks))
         for t in toks:
             authors_of[t.lemma].add(author)

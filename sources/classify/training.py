@@ -20,6 +20,7 @@ from sources.classify.text import tokens
 
 MIN_APPEALS = 500
 RETRAIN_GROWTH = 0.1  # a new model once the known appeals grew by this share
+MAX_APPEALS = 40_000  # a fixed pseudo-random sample beyond this (by appeal key): training time stays bounded
 FOLDS = 5
 KNOWN_METHODS = ("source_code", "operator", "category_map")
 
@@ -41,7 +42,8 @@ texts as (
 select k.source, k.appeal_id, k.category_code, t.text
 from known as k join texts as t using (source, appeal_id)
 where t.text is not null
-order by 1, 2
+order by md5(k.source || '/' || k.appeal_id), 1, 2
+limit %(limit)s
 """
 
 
@@ -57,7 +59,7 @@ def examples(conn: psycopg.Connection) -> list[tuple[str, str]]:
     """(text, category_code) of every appeal whose category is known, in a fixed order."""
     if conn.execute("select to_regclass('marts.fct_appeals')").fetchone()[0] is None:
         return []
-    rows = conn.execute(_EXAMPLES, {"methods": list(KNOWN_METHODS)}).fetchall()
+    rows = conn.execute(_EXAMPLES, {"methods": list(KNOWN_METHODS), "limit": MAX_APPEALS}).fetchall()
     return [(text, code) for _, _, code, text in rows]
 
 
