@@ -63,10 +63,6 @@ class Engine:
                 out[self.index[code]] = v
         return out
 
-    def score(self, texts: list[str]) -> TextScores:
-        toks = [tokens(t) for t in texts]
-        return self.score_tokens(toks)
-
     def score_tokens(self, toks: list[list[Token]]) -> TextScores:
         n, c, p = len(toks), len(self.codes), self.params
         evidence = np.zeros((n, c), dtype=np.float64)

@@ -19,7 +19,7 @@ import openpyxl
 import psycopg
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from sources.classify import reference
+from sources.classify import reference, store
 from sources.events import load_event_file
 
 SHEET, CATEGORIES, ABOUT = "Разметка", "Категории", "Сведения"
@@ -33,18 +33,7 @@ from marts.mart_classification_review as q
 order by q.received_at desc, q.appeal_key
 limit %(limit)s
 """
-_TEXTS = """
-select source, payload->>'appeal_id', max(payload #>> '{category,name}'),
-    (array_agg(payload->>'text' order by occurred_at) filter (where payload->>'text' is not null))[1]
-from raw.appeal_events
-where source || '/' || (payload->>'appeal_id') = any(%(keys)s) and payload->>'event_type' <> 'returned'
-group by 1, 2
-union all
-select source, appeal_id, max(coalesce(record->>'subcategory_name', record->>'theme', record->>'category_name')),
-    (array_agg(record->>'text' order by exported_at) filter (where record->>'text' is not null))[1]
-from raw.source_rows where source || '/' || appeal_id = any(%(keys)s)
-group by 1, 2
-"""
+_TEXTS = "select source, appeal_id, rubric, text from ({}) as i".format(store.inputs_sql("%(keys)s::text[]"))
 
 
 def export_worklist(conn: psycopg.Connection, path: Path, limit: int = 500) -> int:
@@ -52,10 +41,8 @@ def export_worklist(conn: psycopg.Connection, path: Path, limit: int = 500) -> i
     ref = reference.load()
     queue = conn.execute(_QUEUE, {"limit": limit}).fetchall()
     keys = [row[0] for row in queue]
-    texts: dict[str, tuple[str | None, str | None]] = {}
-    for source, appeal_id, rubric, text in conn.execute(_TEXTS, {"keys": keys}).fetchall():
-        old = texts.get(f"{source}/{appeal_id}", (None, None))
-        texts[f"{source}/{appeal_id}"] = (old[0] or rubric, old[1] or text)
+    texts = {f"{source}/{appeal_id}": (rubric, text)
+             for source, appeal_id, rubric, text in conn.execute(_TEXTS, {"keys": keys}).fetchall()}
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = SHEET

@@ -31,7 +31,7 @@ with events as (
         (array_agg(payload->>'text' order by (payload->>'event_type' = 'received') desc, occurred_at, event_id)
             filter (where payload->>'text' is not null and payload->>'event_type' <> 'returned'))[1] as text
     from raw.appeal_events
-    where batch_id <= %(hwm)s /*events*/
+    where /*events*/
     group by 1, 2
 ),
 rows as (
@@ -43,21 +43,32 @@ rows as (
             filter (where coalesce(record->>'subcategory_name', record->>'theme') is not null))[1] as parent,
         (array_agg(record->>'text' order by exported_at) filter (where record->>'text' is not null))[1] as text
     from raw.source_rows
-    where batch_id <= %(hwm)s /*rows*/
+    where /*rows*/
     group by 1, 2
 )
-select source, appeal_id, coalesce(r.rubric, e.rubric), case when r.rubric is not null then r.parent else e.parent end,
-    coalesce(e.text, r.text)
+select source, appeal_id, coalesce(r.rubric, e.rubric) as rubric,
+    case when r.rubric is not null then r.parent else e.parent end as parent, coalesce(e.text, r.text) as text
 from events as e full join rows as r using (source, appeal_id)
-order by 1, 2
 """
-_TOUCHED = """
-    and /*key*/ = any(array(
-        select source || '/' || (payload->>'appeal_id') from raw.appeal_events
-        where batch_id > %(since)s and batch_id <= %(hwm)s
-        union
-        select source || '/' || appeal_id from raw.source_rows where batch_id > %(since)s and batch_id <= %(hwm)s))
-"""
+_TOUCHED = """array(
+    select source || '/' || (payload->>'appeal_id') from raw.appeal_events
+    where batch_id > %(since)s and batch_id <= %(hwm)s
+    union
+    select source || '/' || appeal_id from raw.source_rows where batch_id > %(since)s and batch_id <= %(hwm)s)"""
+
+
+def inputs_sql(keys: str | None = None, up_to_hwm: bool = False) -> str:
+    """SQL for (source, appeal_id, rubric, parent, text) of every appeal, or of the appeals whose key
+    (source/appeal_id) is in the SQL array `keys`; with `up_to_hwm`, from batches up to %(hwm)s only.
+    The one reading of appeal texts every part of the classifier shares."""
+    events, rows = ["true"], ["true"]
+    if up_to_hwm:
+        events.append("batch_id <= %(hwm)s")
+        rows.append("batch_id <= %(hwm)s")
+    if keys:
+        events.append(f"source || '/' || (payload->>'appeal_id') = any({keys})")
+        rows.append(f"source || '/' || appeal_id = any({keys})")
+    return _INPUTS.replace("/*events*/", " and ".join(events)).replace("/*rows*/", " and ".join(rows))
 
 
 def input_hwm(conn: psycopg.Connection) -> int:
@@ -73,10 +84,7 @@ def last_run_hwm(conn: psycopg.Connection, model_version: str) -> int | None:
 
 def read_inputs(conn: psycopg.Connection, hwm: int, since: int | None) -> Iterator[AppealInput]:
     """Appeals seen by batches up to `hwm` (only those touched after `since`, when given)."""
-    sql = _INPUTS
-    if since is not None:
-        sql = sql.replace("/*events*/", _TOUCHED.replace("/*key*/", "source || '/' || (payload->>'appeal_id')"))
-        sql = sql.replace("/*rows*/", _TOUCHED.replace("/*key*/", "source || '/' || appeal_id"))
+    sql = inputs_sql(_TOUCHED if since is not None else None, up_to_hwm=True) + " order by 1, 2"
     with conn.cursor(name="classifier_inputs") as cur:
         cur.itersize = 5000
         cur.execute(sql, {"hwm": hwm, "since": since})

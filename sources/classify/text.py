@@ -117,8 +117,3 @@ def tokens(text: str | None) -> list[Token]:
         if t is not None:
             out.append(replace(t, locative=True) if i <= place_until else t)
     return out
-
-
-def lemma_text(text: str | None) -> str:
-    """Lemmas joined by spaces: the form the supervised model reads."""
-    return " ".join(t.lemma for t in tokens(text))

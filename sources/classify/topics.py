@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import psycopg
 
+from sources.classify import store
 from sources.classify.text import tokens
 
 VERSION = "2"  # bump when the method changes what the topics would be
@@ -29,24 +30,12 @@ with bucket as (
     inner join reference.categories as c using (category_code)
     where c.is_other_bucket and not f.is_rejected
 ),
-texts as (
-    select source, payload->>'appeal_id' as appeal_id,
-        (array_agg(payload->>'text' order by occurred_at, event_id)
-            filter (where payload->>'event_type' = 'received' and payload->>'text' is not null))[1] as text
-    from raw.appeal_events
-    where source || '/' || (payload->>'appeal_id') = any(array(select source || '/' || appeal_id from bucket))
-    group by 1, 2
-    union all
-    select source, appeal_id, (array_agg(record->>'text' order by exported_at)
-        filter (where record->>'text' is not null))[1]
-    from raw.source_rows where (source, appeal_id) in (select source, appeal_id from bucket)
-    group by 1, 2
-)
-select b.source, b.appeal_id, b.sector_code, b.author, t.text
-from bucket as b join texts as t using (source, appeal_id)
-where t.text is not null
+inputs as ({inputs})
+select b.source, b.appeal_id, b.sector_code, b.author, i.text
+from bucket as b join inputs as i using (source, appeal_id)
+where i.text is not null
 order by b.sector_code, b.source, b.appeal_id
-"""
+""".format(inputs=store.inputs_sql("array(select source || '/' || appeal_id from bucket)"))
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import psycopg
 
-from sources.classify import reference
+from sources.classify import reference, store
 from sources.classify.engine import model_inputs
 from sources.classify.supervised import SupervisedModel, fit, trainable
 from sources.classify.text import tokens
@@ -29,22 +29,13 @@ with known as (
     select source, appeal_id, category_code from marts.fct_appeals
     where category_method = any(%(methods)s)
 ),
-texts as (
-    select source, payload->>'appeal_id' as appeal_id,
-        (array_agg(payload->>'text' order by occurred_at, event_id)
-            filter (where payload->>'event_type' = 'received' and payload->>'text' is not null))[1] as text
-    from raw.appeal_events group by 1, 2
-    union all
-    select source, appeal_id, (array_agg(record->>'text' order by exported_at)
-        filter (where record->>'text' is not null))[1]
-    from raw.source_rows group by 1, 2
-)
-select k.source, k.appeal_id, k.category_code, t.text
-from known as k join texts as t using (source, appeal_id)
-where t.text is not null
+inputs as ({inputs})
+select k.source, k.appeal_id, k.category_code, i.text
+from known as k join inputs as i using (source, appeal_id)
+where i.text is not null
 order by md5(k.source || '/' || k.appeal_id), 1, 2
 limit %(limit)s
-"""
+""".format(inputs=store.inputs_sql("array(select source || '/' || appeal_id from known)"))
 
 
 @dataclass
