@@ -48,7 +48,7 @@ def kill_during_a_load(case, files, conn, rng: random.Random, app_name: str) -> 
         if committed_batches(conn, case) >= target and open_transaction(conn, app_name):
             break
         time.sleep(0.002)
-    time.sleep(rng.uniform(0, 0.03))
+    time.sleep(rng.uniform(0, 0.01))  # short: a small export's transaction lasts tens of milliseconds
     in_transaction = open_transaction(conn, app_name)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=30)
