@@ -41,9 +41,18 @@ FLOWS = (
 )
 
 
+# The current build writes the marts here; `marts` is what was last published (orchestration/publish.py).
+BUILD_SCHEMA = "marts_build"
+# Not a valid schema suffix: "the current build, before it is published" (checks run there).
+STAGED = "+staged"
+
+
 def suffixed(relation: str, suffix: str) -> str:
-    """Where a build with schema_suffix put a dbt relation; the raw layer never moves."""
+    """Where a build put a dbt relation: past pictures (schema_suffix) in suffixed schemas, the current
+    build's marts (STAGED) in the build schema; "" is what BI reads. The raw layer never moves."""
     schema, table = relation.split(".", 1)
+    if suffix == STAGED:
+        return f"{BUILD_SCHEMA}.{table}" if schema == "marts" else relation
     return relation if not suffix or schema == "raw" else f"{schema}__{suffix}.{table}"
 
 

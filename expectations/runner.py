@@ -12,6 +12,7 @@ import warnings
 from datetime import datetime, timezone
 from typing import Any
 
+from expectations.reconcile import suffixed
 from expectations.results import Failure, Outcome
 from expectations.suite import Expect, Now, Suite
 
@@ -22,10 +23,8 @@ _HIDDEN_KWARGS = {"batch_id", "column", "column_list", "column_A", "column_B", "
 
 
 def relation_for(suite: Suite, schema_suffix: str = "") -> str:
-    """The relation a build with `schema_suffix` writes (dbt models only; raw tables never move)."""
-    if suite.model and schema_suffix:
-        return f"{suite.schema}__{schema_suffix}.{suite.table}"
-    return suite.relation
+    """The relation a build with `schema_suffix` (or reconcile.STAGED) writes (dbt models only; raw never moves)."""
+    return suffixed(suite.relation, schema_suffix) if suite.model and schema_suffix else suite.relation
 
 
 def run_suite(url: str, suite: Suite, *, schema_suffix: str = "", now: datetime | None = None) -> Outcome:

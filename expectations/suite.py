@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-EARLIEST = "2015-01-01"  # no appeal in the warehouse predates ЦУР's systems by this much
 
 
 @dataclass(frozen=True)
@@ -122,10 +121,12 @@ def between(name: str, low: Any = None, high: Any = None, note: str | None = Non
     return expect("expect_column_values_to_be_between", note, column=name, min_value=low, max_value=high)
 
 
-def dates(*names: str, earliest: str = EARLIEST, ahead: timedelta = timedelta(days=2)) -> list[Expect]:
-    """Dates in a sane range: not before `earliest`, not later than the validation time plus `ahead`."""
-    return [expect("expect_column_values_to_be_between", f"дата не раньше {earliest} и не в будущем",
-                   column=n, min_value=earliest, max_value=Now(ahead)) for n in names]
+def dates(*names: str, ahead: timedelta = timedelta(days=2)) -> list[Expect]:
+    """Moments that already happened are not in the future (validation time plus `ahead`). No lower bound:
+    historical feeds are legitimate; how far back is plausible is a plausibility rule (expectations/plausibility.py),
+    which flags instead of blocking."""
+    return [expect("expect_column_values_to_be_between", "дата не в будущем", column=n, max_value=Now(ahead))
+            for n in names]
 
 
 def in_set(name: str, values: list[str] | tuple[str, ...], note: str | None = None) -> Expect:

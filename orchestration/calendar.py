@@ -11,7 +11,10 @@ import holidays
 from orchestration.config import DBT_PROJECT_DIR
 
 SEED_PATH = DBT_PROJECT_DIR / "seeds" / "calendar" / "production_calendar.csv"
-FIRST_YEAR, LAST_YEAR = 2020, 2027
+# The official calendar from 1991 (the first year the package knows for Russia); years ahead carry the fixed
+# holidays without transfers (the government publishes those a year ahead). Outside, int_working_calendar
+# counts Monday to Friday, so deadlines and durations of any date stay computable.
+FIRST_YEAR, LAST_YEAR = 1991, 2035
 HEADER = ["calendar_date", "is_working_day", "is_weekend", "holiday_name"]
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.defs.classify.assets import classify_assets, raw_appeal_labels, raw_other_topics
+from orchestration.defs.classify.assets import classify_assets
+from orchestration.defs.export.alerts import deadline_alerts
 from orchestration.defs.export.assets import sector_monthly_csv
 from orchestration.defs.export.package import federal_package, federal_package_job, federal_package_schedule
 from orchestration.defs.ingest.assets import raw_appeal_events
@@ -13,9 +14,12 @@ from orchestration.defs.ingest.sensor import landing_files_sensor
 from orchestration.defs.open311.assets import raw_open311_requests
 from orchestration.defs.open311.checks import open311_batches_reconcile, open311_windows_reconcile
 from orchestration.defs.open311.schedules import open311_poll_job, open311_schedule
+from orchestration.defs.publish.assets import published_marts
+from orchestration.defs.publish.automation import build_after_loads, build_job, daily_build_schedule
 from orchestration.defs.quality.checks import suite_checks
 from orchestration.defs.quality.freshness_checks import channel_freshness
 from orchestration.defs.quality.jobs import export_job
+from orchestration.defs.quality.plausibility_checks import plausibility_checks
 from orchestration.defs.quality.reconcile_checks import reconcile_checks
 from orchestration.defs.transform.assets import tsur_dbt_assets
 from orchestration.defs.transform.project import dbt_resource
@@ -25,21 +29,16 @@ from orchestration.resources import WarehouseResource
 everything = dg.define_asset_job("tsur_all",
                                 selection=dg.AssetSelection.all() - dg.AssetSelection.assets(federal_package),
                                 description="Загрузка, сборка, выгрузки")
-# Appeals without codes are classified first (only what new batches touched, or all after a new model
-# version); the «прочие» topics follow the facts.
-build = dg.define_asset_job("tsur_build",
-                            selection=dg.AssetSelection.assets(raw_appeal_labels, tsur_dbt_assets, raw_other_topics),
-                            description="Классификация новых обращений, dbt build (модели, тесты), темы «прочих»")
 gated_export = export_job(sector_monthly_csv)
 
 defs = dg.Definitions(
     assets=[raw_appeal_events, *native_assets, raw_open311_requests, *classify_assets, tsur_dbt_assets,
-            sector_monthly_csv, federal_package],
+            published_marts, sector_monthly_csv, deadline_alerts, federal_package],
     asset_checks=[*native_checks, open311_batches_reconcile, open311_windows_reconcile,
-                  *suite_checks, *reconcile_checks, channel_freshness],
-    jobs=[everything, build, gated_export, open311_poll_job, federal_package_job],
-    sensors=[landing_files_sensor],
-    schedules=[open311_schedule, federal_package_schedule],
+                  *suite_checks, *plausibility_checks, *reconcile_checks, channel_freshness],
+    jobs=[everything, build_job, gated_export, open311_poll_job, federal_package_job],
+    sensors=[landing_files_sensor, build_after_loads],
+    schedules=[open311_schedule, daily_build_schedule, federal_package_schedule],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

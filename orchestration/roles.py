@@ -27,7 +27,7 @@ from psycopg import sql
 
 ROLE_PREFIX = "tsur_"
 BI_SCHEMAS = ("marts",)  # and their `__<suffix>` twins for past pictures
-DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "reference")
+DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "marts_build", "reference")  # marts_build: publish.py
 PASSWORD_FILE = "role-passwords.json"
 _LOCK = 746_003  # advisory lock: two processes ensuring roles at once must not race on CREATE ROLE
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -167,6 +167,11 @@ def _grant(conn: psycopg.Connection, names: RoleNames) -> None:
         run("grant usage on schema reports to {}", transformer)
         run("grant select on all tables in schema reports to {}", transformer)
         run("alter default privileges in schema reports grant select on tables to {}", transformer)
+    # mart_quality_flags shows the plausibility flags (quality.flagged_rows), written by the checks.
+    if conn.execute("select 1 from pg_namespace where nspname = 'quality'").fetchone():
+        run("grant usage on schema quality to {}", transformer)
+        run("grant select on all tables in schema quality to {}", transformer)
+        run("alter default privileges in schema quality grant select on tables to {}", transformer)
     bi_schemas = _schemas(conn, BI_SCHEMAS)
     for schema in bi_schemas:
         s = sql.Identifier(schema)

@@ -19,7 +19,16 @@ _QUERIES = {
 
 
 def warehouse_summary(conn: psycopg.Connection) -> dict[str, object]:
-    return {name: conn.execute(sql).fetchone()[0] for name, sql in _QUERIES.items()}
+    from expectations.plausibility import open_flags
+
+    figures: dict[str, object] = {name: conn.execute(sql).fetchone()[0] for name, sql in _QUERIES.items()}
+    flags = open_flags(conn)
+    figures["flagged"] = (f"{sum(flags.values())} (" + ", ".join(f"{k} {v}" for k, v in flags.items()) + ")"
+                          if flags else 0)
+    published = conn.execute("select publication_id, to_char(published_at, 'YYYY-MM-DD HH24:MI:SS TZ')"
+                             " from quality.publications order by publication_id desc limit 1").fetchone()
+    figures["published"] = f"№ {published[0]}, {published[1]}" if published else "не было"
+    return figures
 
 
 def format_summary(figures: dict[str, object]) -> str:
@@ -27,5 +36,8 @@ def format_summary(figures: dict[str, object]) -> str:
               "quarantined": "В карантине строк", "on_time_share": "Доля ответов в срок",
               "overdue": "Просрочено", "classified": "Категория определена классификатором (нет кода источника)",
               "review_queue": "В очереди разметки (tsur review export)",
-              "other_topics": "Тем в «прочих по направлению»", "export": "Выгрузка"}
+              "other_topics": "Тем в «прочих по направлению»",
+              "flagged": "Отмечено правилами правдоподобия (не блокирует, marts.mart_quality_flags)",
+              "published": "Витрины опубликованы (после проверок; tsur status)",
+              "export": "Выгрузка"}
     return "\n".join(f"  {labels.get(k, k)}: {v}" for k, v in figures.items())

@@ -121,4 +121,15 @@ def run_dbt(warehouse, *args: str) -> subprocess.CompletedProcess:
     result = subprocess.run([str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
                              str(DBT_PROJECT_DIR)], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    if args and args[0] in ("build", "run") and "schema_suffix" not in " ".join(args):
+        publish_build(warehouse)  # as `tsur build` does after its checks: tests read the published marts
     return result
+
+
+def publish_build(warehouse) -> None:
+    """Publish marts_build as marts (orchestration/publish.py), granted to the BI role if it exists."""
+    from orchestration.publish import publish
+    from orchestration.roles import RoleNames
+
+    with warehouse.connect() as conn:
+        publish(conn, run_id=None, bi_role=RoleNames.from_env().bi)

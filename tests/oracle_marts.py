@@ -20,6 +20,7 @@ DAY_START, DAY_END = time(9), time(17)
 SUBSTANTIVE = {"supported", "measures_taken", "explained"}
 WINDOW = timedelta(days=30)  # seed repeat_window
 NEGATIVE = 2  # var negative_rating_max
+REACTION_TARGET = Decimal(8)  # var reaction_target_working_hours: a public reaction within 8 working hours
 
 
 def rounded(value, places: int) -> Decimal | None:
@@ -106,6 +107,9 @@ def fold(appeal, as_of: datetime, sectors: dict, decided: dict | None = None) ->
     received = base["received"]
     is_open = not base["rejected"] and not base["is_answered"] and not closed_valid
     hours = rounded(Decimal(working_seconds(received, reaction)) / 3600, 2) if reaction else None
+    timed = reaction is not None and reaction >= received
+    # Without a reaction it is judged once the target hours have passed by the build's moment.
+    waited = None if reaction else rounded(Decimal(working_seconds(received, as_of)) / 3600, 2)
     return {
         **base,
         "agency": agency["code"] if agency else None,
@@ -114,6 +118,9 @@ def fold(appeal, as_of: datetime, sectors: dict, decided: dict | None = None) ->
         "author": next((i for i in (author_identity(e.get("author")) for e in ev) if i), None),
         "address": next((i for i in (normalized(e.get("address")) for e in ev) if i), None),
         "first_reaction_hours": hours,
+        "reaction_minutes": rounded(Decimal((reaction - received).total_seconds()) / 60, 2) if timed else None,
+        "reaction_judged": timed or (reaction is None and waited > REACTION_TARGET),
+        "reacted_8h": timed and hours <= REACTION_TARGET,
         "resolution_days": working_days_between(local_date(received), local_date(max(answers)))
         if base["is_answered"] else None,
         "interim": bool(interims),
@@ -193,7 +200,17 @@ def cell_figures(members: list[dict], residents: int | None) -> dict:
         "resolution_median_days": percentile([a["resolution_days"] for a in members], 0.5),
         "resolution_p90_days": percentile([a["resolution_days"] for a in members], 0.9),
         "appeals_per_1000": rounded(Decimal(n * 1000) / Decimal(residents), 3) if residents else None,
+        **reaction_figures(members),
     }
+
+
+def reaction_figures(members: list[dict]) -> dict:
+    """The reaction indicators: social-network incidents only (channel incident), by _kpis.md."""
+    incidents = [a for a in members if a["channel"] == "incident"]
+    judged = sum(1 for a in incidents if a["reaction_judged"])
+    within = sum(1 for a in incidents if a["reacted_8h"])
+    return {"reaction_judged": judged, "reacted_within_8h": within, "reaction_8h_share": share(within, judged),
+            "reaction_median_minutes": percentile([a["reaction_minutes"] for a in incidents], 0.5)}
 
 
 def conflicts(appeals: dict[str, dict]) -> Counter:

@@ -2,7 +2,8 @@
     The expressions aggregate rows of int_appeal_measures (appeals received, rejected ones excluded).
     Formulas in words are the docs blocks of models/marts/bi/_kpis.md (one per indicator).
     kind: count — a number of appeals; share — num / den of two counts (empty when den = 0);
-    quantile — of a per-appeal duration; rate — per 1,000 residents. -#}
+    quantile — of a per-appeal duration (of the rows `where` admits, all when absent); rate — per 1,000
+    residents. The reaction_* indicators are of social-network incidents only (channel incident). -#}
 {% macro kpi_catalog() %}
     {{ return([
         {'code': 'incoming', 'name': 'Поступило', 'kind': 'count', 'where': 'true', 'headline': true},
@@ -29,6 +30,10 @@
         {'code': 'first_reaction_p90_hours', 'name': 'Первая реакция, 90-й процентиль (рабочих часов)', 'kind': 'quantile', 'column': 'first_reaction_working_hours', 'p': 0.9, 'headline': false},
         {'code': 'resolution_median_days', 'name': 'Решение, медиана (рабочих дней)', 'kind': 'quantile', 'column': 'resolution_working_days', 'p': 0.5, 'headline': true},
         {'code': 'resolution_p90_days', 'name': 'Решение, 90-й процентиль (рабочих дней)', 'kind': 'quantile', 'column': 'resolution_working_days', 'p': 0.9, 'headline': false},
+        {'code': 'reaction_judged', 'name': 'Инциденты с оцененной реакцией', 'kind': 'count', 'where': "channel = 'incident' and is_reaction_judged", 'headline': false},
+        {'code': 'reacted_within_8h', 'name': 'Инциденты с реакцией за 8 рабочих часов', 'kind': 'count', 'where': "channel = 'incident' and is_reacted_within_8h", 'headline': false},
+        {'code': 'reaction_8h_share', 'name': 'Доля инцидентов с реакцией за 8 рабочих часов', 'kind': 'share', 'num': 'reacted_within_8h', 'den': 'reaction_judged', 'headline': true},
+        {'code': 'reaction_median_minutes', 'name': 'Реакция на инцидент, медиана (минут)', 'kind': 'quantile', 'column': 'first_reaction_minutes', 'where': "channel = 'incident'", 'p': 0.5, 'headline': true},
         {'code': 'appeals_per_1000', 'name': 'Обращений на 1 000 жителей', 'kind': 'rate', 'headline': true},
     ]) }}
 {% endmacro %}
@@ -48,7 +53,8 @@
     {%- elif spec.kind == 'share' -%}
         round({{ kpi(spec.num) }}::numeric / nullif({{ kpi(spec.den) }}, 0), 4)
     {%- elif spec.kind == 'quantile' -%}
-        round((percentile_cont({{ spec.p }}) within group (order by {{ spec.column }}))::numeric, 2)
+        round((percentile_cont({{ spec.p }}) within group (order by {{ spec.column }})
+            {%- if spec['where'] %} filter (where {{ spec['where'] }}){% endif %})::numeric, 2)
     {%- elif spec.kind == 'rate' -%}
         {%- if population is none -%}
             {{ exceptions.raise_compiler_error("appeals_per_1000 needs a population expression") }}

@@ -1,6 +1,6 @@
 """Every suite the warehouse runs. Adding one: write expectations/suites/<asset>.py with SUITE, add it here."""
 
-from expectations.suites import (classification, dim_kpis, dims, fct_appeal_events, fct_appeals, mart_agency_rating,
+from expectations.suites import (classification, dim_kpis, mart_quality_flags, dims, fct_appeal_events, fct_appeals, mart_agency_rating,
                                  mart_category_targets, mart_conflicts, mart_deadline_control, mart_kpi_values,
                                  mart_regional_problems, mart_repeat_appeals, mart_restatements, mart_sector_kpi,
                                  mart_sector_monthly, mart_workload, raw_appeal_events, raw_load_batches,
@@ -31,6 +31,7 @@ SUITES = [
     classification.REVIEW,
     classification.TOPICS,
     classification.MODELS,
+    mart_quality_flags.SUITE,
     *classification.RAW,
 ]
 BY_NAME = {suite.name: suite for suite in SUITES}

@@ -23,7 +23,7 @@ SUITE = Suite(
         no_rows(f"{KEY}, indicator_kind", "indicator_kind <> case indicator "
                 + " ".join(f"when '{i}' then '{k}'" for i, k in KINDS.items()) + " end", "вид показателя по каталогу"),
         no_rows(f"{KEY}, unit", "unit <> case indicator_kind when 'count' then 'обращений' when 'share' then"
-                " 'доля (0–1)' when 'rate' then 'на 1 000 жителей' else case when indicator like '%hours' then"
-                " 'рабочих часов' else 'рабочих дней' end end", "единица по виду показателя"),
+                " 'доля (0–1)' when 'rate' then 'на 1 000 жителей' else case when indicator like '%minutes' then"
+                " 'минут' when indicator like '%hours' then 'рабочих часов' else 'рабочих дней' end end", "единица по виду показателя"),
     ),
 )

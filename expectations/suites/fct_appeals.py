@@ -1,10 +1,8 @@
 """marts.fct_appeals: one row per appeal; feeds every mart and export, so failures block."""
 
-from datetime import timedelta
-
 from expectations.dbt_vars import LOCAL_TZ
 from expectations.reference import contract_types, event_enum, seed_values
-from expectations.suite import (EARLIEST, Now, Suite, between, columns, dates, in_set, no_rows, non_negative,
+from expectations.suite import (Suite, between, columns, dates, in_set, no_rows, non_negative,
                                 not_null, unique)
 
 SUITE = Suite(
@@ -27,7 +25,6 @@ SUITE = Suite(
         between("rating", 1, 5, note="оценка от 1 до 5"),
         *dates("received_at", "registered_at", "first_reaction_at", "first_interim_at", "first_answer_at",
                "last_answer_at", "closed_at", "rejected_at"),
-        between("due_at", EARLIEST, Now(timedelta(days=400)), note="срок не раньше 2015 года и не дальше года вперед"),
         *non_negative("answer_hours", "answer_working_days", "redirect_count", "extension_count", "return_count"),
         between("event_count", 1, note="у обращения есть хотя бы одно событие"),
         # A source may date an answer before the receipt: kept, but never counted in speed figures.

@@ -1,10 +1,8 @@
 """marts.mart_deadline_control: appeals in work and appeals answered late, with time left or delay; exported."""
 
-from datetime import timedelta
-
 from expectations.dbt_vars import LOCAL_TZ
 from expectations.reference import contract_types, event_enum, seed_values
-from expectations.suite import (EARLIEST, FactTotals, Now, Suite, between, columns, dates, in_set, no_rows,
+from expectations.suite import (FactTotals, Suite, columns, dates, in_set, no_rows,
                                 non_negative, not_null, same_as, unique)
 from expectations.suites.kpis import category_in_sector
 
@@ -33,7 +31,6 @@ SUITE = Suite(
         in_set("legal_regime", event_enum("legal_regime")),
         category_in_sector(),
         *dates("received_at", "first_interim_at", "first_answer_at"),
-        between("due_at", EARLIEST, Now(timedelta(days=400)), note="срок не раньше 2015 года и не дальше года вперед"),
         *non_negative("overdue_working_days", "extension_count", "redirect_count", "return_count"),
         no_rows(f"{KEY}, control_status, control_status_name", "control_status_name <> case control_status "
                 + " ".join(f"when '{k}' then '{v}'" for k, v in STATUS_NAMES.items()) + " end",
@@ -63,7 +60,7 @@ SUITE = Suite(
     ),
     totals=FactTotals(
         fact="marts.fct_appeals",
-        where="not is_rejected and (is_open or first_answer_at > due_at)",
+        where="not is_rejected and due_at is not null and (is_open or first_answer_at > due_at)",
         slice={"channel_code": "channel", "category_code": "category_code"},
         mart_measures={s: f"count(*) filter (where control_status = '{s}')" for s in STATUS_NAMES},
         measures={

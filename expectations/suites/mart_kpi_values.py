@@ -1,4 +1,5 @@
-"""marts.mart_kpi_values: every indicator by period for the region, each sector and category; exported."""
+"""marts.mart_kpi_values: every indicator by period for the region, each sector, category, municipality and
+body; exported."""
 
 from expectations.reference import contract_types, seed_values
 from expectations.suite import (BATCH, FactTotals, Suite, columns, dates, in_set, no_rows, not_null, sql_list,
@@ -15,7 +16,8 @@ WIDE = (f"(select period_kind, period_start, slice_kind, slice_code, "
 
 
 def _adds_up(part: str, whole: str) -> object:
-    """Counts of the finer slices add up to the coarser one (categories → sector, sectors → region)."""
+    """Counts of the finer slices add up to the coarser one (categories → sector; sectors, municipalities and
+    bodies → region)."""
     sector = ", sector_code" if whole == "sector" else ""
     return violations(
         f"select s.* from (select period_kind, period_start{sector}, indicator,"
@@ -32,14 +34,14 @@ SUITE = Suite(
     model="mart_kpi_values",
     blocking=True,
     description="Показатели по периодам и разрезам: ключ, словари, доли = формулы, количества складываются "
-                "(категории → блок → округ), итоги = факт.",
+                "(категории → блок → округ; муниципалитеты и органы → округ), итоги = факт.",
     expectations=(
         *columns(contract_types("mart_kpi_values")),
         *not_null("period_kind", "period_start", "period", "slice_kind", "slice_code", "slice_name", "indicator",
                   "indicator_name", "is_headline"),
         unique(*KEY.split(", ")),
         in_set("period_kind", ("month", "quarter", "year")),
-        in_set("slice_kind", ("region", "sector", "category")),
+        in_set("slice_kind", ("region", "sector", "category", "municipality", "agency")),
         in_set("indicator", INDICATORS),
         in_set("sector_code", seed_values("sectors", "sector_code")),
         *dates("period_start"),
@@ -47,6 +49,8 @@ SUITE = Suite(
         no_rows(f"{KEY}, sector_code", "(slice_kind = 'region') <> (slice_code = 'nao' and sector_code is null)"
                 " or (slice_kind = 'sector' and slice_code <> sector_code)",
                 "округ — nao без блока; блок — его код"),
+        no_rows(f"{KEY}, sector_code", "slice_kind in ('municipality', 'agency') and sector_code is not null",
+                "у муниципалитета и органа нет блока"),
         no_rows(f"{KEY}, slice_code", "slice_kind = 'category' and slice_code not in "
                 + sql_list(seed_values("categories", "category_code")), "категория из справочника"),
         category_in_sector("case when slice_kind = 'category' then slice_code end"),
@@ -65,6 +69,8 @@ SUITE = Suite(
             f"w.{median} > w.{p90}" for median, p90 in QUANTILES.items()), "90-й процентиль не меньше медианы"),
         _adds_up("category", "sector"),
         _adds_up("sector", "region"),
+        _adds_up("municipality", "region"),
+        _adds_up("agency", "region"),
     ),
     totals=FactTotals(
         fact="marts.fct_appeals",

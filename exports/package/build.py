@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from exports.package import charts, csvs, html, manifest, revisions, workbook
-from exports.package.gate import PACKAGE_MODELS, refusal, run_gate
+from exports.package.gate import PACKAGE_MODELS, PackageRefused, refusal, run_gate
 from exports.package.period import Period, parse_period
 from exports.package.tables import package_tables, trend
 from orchestration.asof import build_as_of, marts_schema
@@ -97,6 +97,7 @@ def write_package(warehouse, period: Period, *, out_dir: Path | None = None) -> 
         raise refusal(period.label, gate)
     schema = marts_schema(period.suffix)
     with warehouse.connect() as conn:
+        flags = plausibility_flags(conn, period)
         tables = package_tables(conn, schema, period)
         chart_data = trend(conn, schema, period.month)
     files = render(period, tables, chart_data, as_of)
@@ -104,7 +105,7 @@ def write_package(warehouse, period: Period, *, out_dir: Path | None = None) -> 
     rows[revisions.WORKBOOK] = sum(rows.values())  # data rows over all sheets; pictures and pages have none
     period_dir = Path(out_dir or warehouse.settings.export_dir) / period.label
     period_dir.mkdir(parents=True, exist_ok=True)
-    result = _place(period, period_dir, files, tables, rows, as_of, batch_hwm, schema)
+    result = _place(period, period_dir, files, tables, rows, as_of, batch_hwm, schema, flags)
     result.warnings = [o.message() for o in gate.warnings]
     if period.kind == "month" and tables[0].rows:  # an empty month has no headline figures to record
         _record_kpis(warehouse, period, as_of, batch_hwm)
@@ -112,7 +113,21 @@ def write_package(warehouse, period: Period, *, out_dir: Path | None = None) -> 
     return result
 
 
-def _place(period, period_dir: Path, files, tables, rows, as_of, batch_hwm, schema) -> PackageResult:
+def plausibility_flags(conn, period: Period) -> dict[str, int]:
+    """Rows of the period's picture each plausibility rule flags (kept in the figures, counted in the manifest);
+    a rule over its share limit is a systematic break and refuses the package."""
+    from expectations.plausibility import RULES, evaluate
+
+    flags = {}
+    for rule in RULES:
+        outcome, flagged = evaluate(conn, rule, period.suffix)
+        if not outcome.success:
+            raise PackageRefused(f"{period.label}: {outcome.message()}")
+        flags[rule.name] = len(flagged)
+    return flags
+
+
+def _place(period, period_dir: Path, files, tables, rows, as_of, batch_hwm, schema, flags) -> PackageResult:
     hashes = {name: manifest.sha256(data) for name, data in files.items()}
     previous = revisions.latest_revision(period_dir)
     common = dict(period=period.label, as_of=as_of.isoformat(), batch_hwm=batch_hwm, rows=rows)
@@ -126,7 +141,8 @@ def _place(period, period_dir: Path, files, tables, rows, as_of, batch_hwm, sche
         files = {**files, "diff.json": revisions.diff_json(diff), "diff.md": revisions.diff_markdown(diff)}
     files[manifest.MANIFEST] = manifest.manifest_bytes(
         period=period.label, period_kind=period.kind, revision=number, as_of=as_of.isoformat(),
-        batch_hwm=batch_hwm, schema=schema, files=files, rows=rows, previous=previous and previous.number)
+        batch_hwm=batch_hwm, schema=schema, files=files, rows=rows, previous=previous and previous.number,
+        quality_flags=flags)
     target = period_dir / revisions.revision_name(number)
     staging = period_dir / f".incomplete-{revisions.revision_name(number)}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)

@@ -37,7 +37,8 @@ def code_version() -> str:
 
 
 def manifest_bytes(*, period: str, period_kind: str, revision: int, as_of: str, batch_hwm: int, schema: str,
-                   files: dict[str, bytes], rows: dict[str, int], previous: int | None = None) -> bytes:
+                   files: dict[str, bytes], rows: dict[str, int], previous: int | None = None,
+                   quality_flags: dict[str, int] | None = None) -> bytes:
     """The manifest of the given files; keys sorted, so the same package gives the same bytes."""
     body = {
         "package": "federal_report",
@@ -49,6 +50,9 @@ def manifest_bytes(*, period: str, period_kind: str, revision: int, as_of: str, 
         "generated_at": as_of,
         "code_version": code_version(),
         "data_version": {"batch_hwm": batch_hwm, "source_schema": schema},
+        # Rows of the picture each plausibility rule flagged: kept in the figures (but where the rule says),
+        # listed in marts.mart_quality_flags for the current warehouse.
+        "quality_flags": quality_flags or {},
         "files": {name: {"bytes": len(data), "sha256": sha256(data), "rows": rows.get(name)}
                   for name, data in sorted(files.items())},
     }

@@ -41,6 +41,11 @@ SECTOR_HEADERS = {"incoming": ("Поступило", "int"), "answered": ("По�
                   "satisfaction_share": ("Доля удовлетворенных", "share"),
                   "resolution_median_days": ("Решение, медиана (раб. дн.)", "num"),
                   "appeals_per_1000": ("На 1 000 жителей", "num")}
+REACTION_INDICATORS = ("reaction_judged", "reacted_within_8h", "reaction_8h_share", "reaction_median_minutes")
+REACTION_HEADERS = {"reaction_judged": ("Инцидентов с оцененной реакцией", "int"),
+                    "reacted_within_8h": ("Реакция за 8 рабочих часов", "int"),
+                    "reaction_8h_share": ("Доля с реакцией за 8 рабочих часов", "share"),
+                    "reaction_median_minutes": ("Реакция, медиана (минут)", "num")}
 
 
 def _fetch(conn: psycopg.Connection, query: str, schema: str, params: dict) -> tuple[tuple, ...]:
@@ -168,11 +173,35 @@ def conflicts(conn, schema: str, period: Period) -> Table:
         C("appeals", "Обращений", "int")), ("reason_code", "sector_code"), rows)
 
 
+def reaction(conn, schema: str, month: date) -> Table:
+    """The reaction to social-network incidents (channel incident) by municipality and by body, as ЦУРs are
+    rated: the share reacted to within 8 working hours and the median minutes; slices without incidents left out."""
+    pivot = ", ".join(f"max(value) filter (where indicator = '{i}') as {i}" for i in REACTION_INDICATORS)
+    rows = _fetch(conn, """
+        with kpis as (select * from {marts}.mart_kpi_values),
+        pivoted as (
+            select slice_kind, slice_code, slice_name, """ + pivot + """
+            from kpis
+            where period_kind = 'month' and period_start = %(month)s and slice_kind in ('municipality', 'agency')
+            group by slice_kind, slice_code, slice_name
+        ),
+        final as (
+            select * from pivoted
+            where reaction_judged > 0 or reaction_median_minutes is not null
+            order by case slice_kind when 'municipality' then 1 else 2 end, slice_code
+        )
+        select * from final""", schema, {"month": month})
+    columns = [C("slice_kind", "Разрез"), C("slice_code", "Код (ОКТМО или код органа)"), C("slice_name", "Название")]
+    columns += [C(i, *REACTION_HEADERS[i]) for i in REACTION_INDICATORS]
+    return Table("Реакция", "reaction", tuple(columns), ("slice_kind", "slice_code"), rows)
+
+
 def package_tables(conn: psycopg.Connection, schema: str, period: Period) -> list[Table]:
-    """The six sheets in workbook order."""
+    """The seven sheets in workbook order."""
     month = period.month
     return [summary(conn, schema, month), sectors(conn, schema, month), agencies(conn, schema, month),
-            problems(conn, schema, month), deadlines(conn, schema, period), conflicts(conn, schema, period)]
+            problems(conn, schema, month), deadlines(conn, schema, period), conflicts(conn, schema, period),
+            reaction(conn, schema, month)]
 
 
 def trend(conn: psycopg.Connection, schema: str, month: date, months: int = 12) -> dict:

@@ -16,6 +16,8 @@ LOADER = "classifier"
 LABELS = "raw.appeal_labels"
 # Loaders whose batches are the classifier's own output, not appeals it should read.
 DERIVED_LOADERS = (LOADER,)
+# The current build's marts before publication (dbt's generate_schema_name; orchestration/publish.py).
+BUILD_MARTS, PUBLISHED_MARTS = "marts_build", "marts"
 
 # One input per appeal: the latest rubric the source stated (not an operator's decision, which dbt applies
 # itself) and the first text it sent. Snapshot rows: the most specific rubric, with its group as parent.
@@ -148,3 +150,11 @@ def write_labels(conn: psycopg.Connection, chunks: Iterable[list[tuple[str, Labe
 def latest_model(conn: psycopg.Connection) -> tuple[str, bytes] | None:
     return conn.execute("select model_version, artifact from raw.classifier_models"
                         " order by created_at desc, model_version desc limit 1").fetchone()
+
+
+def facts_relation(conn: psycopg.Connection) -> str | None:
+    """The appeals fact to learn from: the current build's (it follows the newest labels), else the published."""
+    for schema in (BUILD_MARTS, PUBLISHED_MARTS):
+        if conn.execute("select to_regclass(%s)", (f"{schema}.fct_appeals",)).fetchone()[0] is not None:
+            return f"{schema}.fct_appeals"
+    return None

@@ -26,7 +26,7 @@ TOP_LEMMAS = 8
 _BUCKET = """
 with bucket as (
     select f.source, f.appeal_id, f.sector_code, coalesce(f.author_key, f.appeal_key) as author
-    from marts.fct_appeals as f
+    from {facts} as f
     inner join reference.categories as c using (category_code)
     where c.is_other_bucket and not f.is_rejected
 ),
@@ -35,7 +35,8 @@ select b.source, b.appeal_id, b.sector_code, b.author, i.text
 from bucket as b join inputs as i using (source, appeal_id)
 where i.text is not null
 order by b.sector_code, b.source, b.appeal_id
-""".format(inputs=store.inputs_sql("array(select source || '/' || appeal_id from bucket)"))
+"""
+_INPUTS = store.inputs_sql("array(select source || '/' || appeal_id from bucket)")
 
 
 @dataclass
@@ -86,7 +87,8 @@ def cluster(rows: list[tuple[str, str, str, str]], sector: str) -> list[Topic]:
 
 def decompose(conn: psycopg.Connection, batch_hwm: int) -> dict:
     """One run over every sector's bucket; returns its counts."""
-    rows = conn.execute(_BUCKET).fetchall()
+    facts = store.facts_relation(conn)
+    rows = conn.execute(_BUCKET.format(facts=facts, inputs=_INPUTS)).fetchall() if facts else []
     digest = hashlib.sha256(json.dumps([VERSION, MIN_AUTHORS, [list(r) for r in rows]], ensure_ascii=False)
                             .encode()).hexdigest()
     last = conn.execute("select run_id, params->>'input_sha256' from raw.other_topic_runs"

@@ -26,7 +26,7 @@ KNOWN_METHODS = ("source_code", "operator", "category_map")
 
 _EXAMPLES = """
 with known as (
-    select source, appeal_id, category_code from marts.fct_appeals
+    select source, appeal_id, category_code from {facts}
     where category_method = any(%(methods)s)
 ),
 inputs as ({inputs})
@@ -35,7 +35,8 @@ from known as k join inputs as i using (source, appeal_id)
 where i.text is not null
 order by md5(k.source || '/' || k.appeal_id), 1, 2
 limit %(limit)s
-""".format(inputs=store.inputs_sql("array(select source || '/' || appeal_id from known)"))
+"""
+_INPUTS = store.inputs_sql("array(select source || '/' || appeal_id from known)")
 
 
 @dataclass
@@ -48,9 +49,11 @@ class Fitted:
 
 def examples(conn: psycopg.Connection) -> list[tuple[str, str]]:
     """(text, category_code) of every appeal whose category is known, in a fixed order."""
-    if conn.execute("select to_regclass('marts.fct_appeals')").fetchone()[0] is None:
+    facts = store.facts_relation(conn)
+    if facts is None:
         return []
-    rows = conn.execute(_EXAMPLES, {"methods": list(KNOWN_METHODS), "limit": MAX_APPEALS}).fetchall()
+    rows = conn.execute(_EXAMPLES.format(facts=facts, inputs=_INPUTS),
+                        {"methods": list(KNOWN_METHODS), "limit": MAX_APPEALS}).fetchall()
     return [(text, code) for _, _, code, text in rows]
 
 

@@ -12,14 +12,14 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import fresh_database, project_env
-from tests.oracle_marts import cell_figures, population, read
+from tests.oracle_marts import cell_figures, population, reaction_figures, read
 
 pytestmark = pytest.mark.slow
 SCALE = 0.03
 PERIOD = "2025-10"
 FILES = {"summary.csv", "sectors.csv", "agencies.csv", "problems.csv", "deadlines.csv", "conflicts.csv",
-         "federal_package.xlsx", "summary.png", "summary.pdf", "summary.html", "manifest.json"}
-SHEETS = ["Сводка", "Отрасли", "Ведомства", "Проблемы", "Сроки", "Конфликты"]
+         "reaction.csv", "federal_package.xlsx", "summary.png", "summary.pdf", "summary.html", "manifest.json"}
+SHEETS = ["Сводка", "Отрасли", "Ведомства", "Проблемы", "Сроки", "Конфликты", "Реакция"]
 CHECKED = ("incoming", "answered", "answered_on_time", "overdue_open", "returned", "rated", "satisfied",
            "repeated", "on_time_share", "return_share", "satisfaction_share", "rating_coverage", "completeness",
            "appeals_per_1000")
@@ -80,6 +80,11 @@ def known_by(landing: Path, damaged: set, close: datetime, out: Path) -> Path:
 
 def oracle_region(sample, extra: Path | None = None, close: datetime | None = None) -> dict:
     """October's okrug figures as the event files tell them at the close of October (or at `close`)."""
+    return cell_figures(oracle_october(sample, extra, close), sum(population()[m] for m in ("11851000", "11811000")))
+
+
+def oracle_october(sample, extra: Path | None = None, close: datetime | None = None) -> list[dict]:
+    """October's appeals as the event files tell them at the close of October (or at `close`)."""
     from exports.package.period import parse_period
 
     close = close or parse_period(PERIOD).close
@@ -87,8 +92,7 @@ def oracle_region(sample, extra: Path | None = None, close: datetime | None = No
     appeals = read(known_by(sample["landing"], sample["damaged"], close, folder / "sample"), set(), close)
     if extra is not None:
         appeals.update(read(known_by(extra, set(), close, folder / "extra"), set(), close))
-    october = [a for a in appeals.values() if a["month"].strftime("%Y-%m") == PERIOD]
-    return cell_figures(october, sum(population()[m] for m in ("11851000", "11811000")))
+    return [a for a in appeals.values() if a["month"].strftime("%Y-%m") == PERIOD]
 
 
 def test_two_runs_give_the_same_bytes(sample):
@@ -141,6 +145,21 @@ def test_the_workbook_holds_the_figures_of_the_files(sample):
     assert book["Отрасли"]["F2"].number_format == "0.0%"
     csv_rows = (path.parent / "sectors.csv").read_text(encoding="utf-8").splitlines()
     assert len(csv_rows) == len(sectors) + 1 and csv_rows[0].startswith("sector_code,sector_name,incoming")
+    # The reaction to incidents by municipality and by body, as the events tell it.
+    slices: dict[tuple[str, str], list[dict]] = {}
+    for a in oracle_october(sample):
+        slices.setdefault(("municipality", a["oktmo"] or "none"), []).append(a)
+        slices.setdefault(("agency", a["agency"] or "none"), []).append(a)
+    want = {k: reaction_figures(v) for k, v in slices.items()}
+    want = {k: f for k, f in want.items() if f["reaction_judged"] or f["reaction_median_minutes"] is not None}
+    got = {(r[0], r[1]): r[3:] for r in book["Реакция"].iter_rows(min_row=2, values_only=True)}
+    assert set(got) == set(want) and {k[0] for k in got} == {"municipality", "agency"}
+    for key, (judged, within, share, median) in got.items():
+        f = want[key]
+        assert (judged, within) == (f["reaction_judged"], f["reacted_within_8h"]), key
+        assert share == (None if f["reaction_8h_share"] is None else float(f["reaction_8h_share"])), key
+        assert (median is None) == (f["reaction_median_minutes"] is None), key
+        assert median is None or abs(median - f["reaction_median_minutes"]) <= 0.011, key
 
 
 def test_no_personal_data_in_the_package(sample, tmp_path):

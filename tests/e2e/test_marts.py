@@ -2,6 +2,7 @@
 files by tests/oracle_marts.py; and what a BI user sees in PostgreSQL: a comment on every table and column."""
 
 import csv
+import json
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -21,6 +22,7 @@ SHARES = ("on_time_share", "interim_share", "redirect_share", "return_share", "s
           "rating_coverage", "repeat_share", "completeness", "substantive_share", "appeals_per_1000")
 QUANTILES = ("first_reaction_median_hours", "first_reaction_p90_hours", "resolution_median_days",
              "resolution_p90_days")
+REACTION = ("reaction_judged", "reacted_within_8h", "reaction_8h_share")  # incidents only (channel incident)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,7 @@ def built(server_url, dbt_manifest, tmp_path_factory):
     with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("marts")):
         warehouse = Warehouse().start()
         summary = generate_sample(warehouse.settings.landing_dir, scale=0.04, formats="canonical")
+        write_fast_incidents(warehouse.settings.landing_dir)
         as_of = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
         job = defs.resolve_job_def("tsur_all")
         assert job.execute_in_process(asset_selection=[dg.AssetKey(["raw", "appeal_events"])]).success
@@ -44,6 +47,27 @@ def built(server_url, dbt_manifest, tmp_path_factory):
         with warehouse.connect() as conn:
             truth = read(warehouse.settings.landing_dir, damaged, as_of, classifier_decisions(conn))
             yield truth, as_of, conn
+
+
+def write_fast_incidents(landing) -> None:
+    """Incidents reacted to within 8 working hours, which the sample's office hours hardly give: Friday 16:30 →
+    Monday 10:00 (1.5 working hours) and an answer 1.5 hours after a Tuesday receipt."""
+    def event(appeal, n, kind, at, **fields):
+        return {"schema": "appeal-event/1", "event_id": f"{appeal}-{n}", "source": "medialogia-im",
+                "channel": "incident", "appeal_id": appeal, "event_type": kind, "occurred_at": f"2025-10-{at}:00+03:00",
+                **fields}
+    received = dict(legal_regime="message", category={"code": "housing.management"})
+    agency = {"code": "nkk", "name": "ГУП НАО «Ненецкая коммунальная компания»"}
+    events = [event("IMX-FAST1", 1, "received", "10T16:30", municipality={"oktmo": "11851000"},
+                    author={"id": "esia-fast-1"}, **received),
+              event("IMX-FAST1", 2, "assigned", "10T16:40", agency=agency),
+              event("IMX-FAST1", 3, "interim_answer", "13T10:00", answer_text="Информация передана исполнителю."),
+              event("IMX-FAST2", 1, "received", "14T10:00", municipality={"oktmo": "11811111"},
+                    author={"id": "esia-fast-2"}, **received),
+              event("IMX-FAST2", 2, "assigned", "14T10:05", agency=agency),
+              event("IMX-FAST2", 3, "answered", "14T11:30", result="explained")]
+    path = landing / "incident" / "medialogia-im-2025-10-fast.jsonl"
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events), encoding="utf-8")
 
 
 def rows(conn, sql: str) -> list[dict]:
@@ -88,8 +112,45 @@ def test_region_figures_by_month_match(built):
     assert set(got) == set(months)
     for period, members in months.items():
         want = cell_figures(members, sum(population()[m] for m in ("11851000", "11811000")))
-        for field in COUNTS + SHARES:
+        for field in COUNTS + SHARES + REACTION:
             assert got[period][field] == want[field], (period, field)
+        assert close(got[period]["reaction_median_minutes"], want["reaction_median_minutes"]), period
+
+
+def close(have, want) -> bool:
+    """percentile_cont interpolates in double precision, then rounds to two places."""
+    return (have is None) == (want is None) and (want is None or abs(float(have) - want) <= 0.011)
+
+
+@pytest.mark.parametrize("kind", ["municipality", "agency"])
+def test_municipality_and_body_slices_match(built, kind):
+    """Every indicator by municipality and by body, the reaction to incidents among them, from the events."""
+    truth, _, conn = built
+    residents = population()
+    field = {"municipality": "oktmo", "agency": "agency"}[kind]
+    cells = defaultdict(list)
+    for a in truth.values():
+        cells[(a["month"], a[field] or "none")].append(a)
+    got = defaultdict(dict)
+    for r in rows(conn, "select period_start, slice_code, indicator, value from marts.mart_kpi_values"
+                        f" where slice_kind = '{kind}' and period_kind = 'month'"):
+        got[(r["period_start"], r["slice_code"])][r["indicator"]] = r["value"]
+    assert set(got) == set(cells)
+    mismatches = []
+    for key, members in cells.items():
+        want = cell_figures(members, residents.get(key[1]) if kind == "municipality" else None)
+        for name in COUNTS + SHARES + REACTION:
+            if got[key][name] != want[name]:
+                mismatches.append((key, name, got[key][name], want[name]))
+        for name in (*QUANTILES, "reaction_median_minutes"):
+            if not close(got[key][name], want[name]):
+                mismatches.append((key, name, got[key][name], want[name]))
+    assert not mismatches, mismatches[:5]
+    # The sample's incidents are reacted to, some within 8 working hours and some not.
+    reacted = [v for v in got.values() if v["reaction_judged"]]
+    assert sum(v["reacted_within_8h"] for v in reacted) > 0
+    assert sum(v["reaction_judged"] - v["reacted_within_8h"] for v in reacted) > 0
+    assert any(v["reaction_median_minutes"] is not None for v in reacted)
 
 
 def test_agency_rating_matches_the_independent_reading(built):

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.slow
 PERIOD = "2025-10"
 HEADLINE = ("incoming", "answered", "answered_on_time", "overdue_open", "returned", "rated", "satisfied",
             "on_time_share", "return_share", "satisfaction_share", "rating_coverage", "repeat_share",
-            "first_reaction_median_hours", "resolution_median_days", "appeals_per_1000")
+            "first_reaction_median_hours", "resolution_median_days", "appeals_per_1000", "reaction_8h_share",
+            "reaction_median_minutes")
 SECTOR = {"housing.heating": "housing", "roads.snow": "roads", "waste.removal": "waste"}
 AGENCY = {"code": "dsgkhet", "name": "Департамент строительства, жилищно-коммунального хозяйства, "
                                    "энергетики и транспорта Ненецкого автономного округа"}

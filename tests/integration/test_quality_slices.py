@@ -80,7 +80,10 @@ def test_open311_suites_pass_on_sound_rows_and_catch_bad_ones(conn, warehouse, o
     b = batch(conn, "open311", lines=1)
     conn.execute("insert into raw.open311_windows values (%s, 'portal-nao', 'https://x/requests.json',"
                  " '2025-03-05', '2025-03-04', 1, 1, 1, 2, true)", (b,))
+    # A feed polled from 2003 is history, not an error; a window that ends in the future is.
     conn.execute("update raw.open311_cursors set window_end = '2003-01-01'")
+    assert run(warehouse, "raw_open311_cursors").success
+    conn.execute("update raw.open311_cursors set window_end = '2099-01-01'")
     conn.execute("insert into raw.open311_services values ('portal-nao', 'snow', '{\"service_code\": \"roads\"}',"
                  " 'x', 2, repeat('d', 64), %s, now())", (open311[1],))
     windows, cursors, services = (run(warehouse, name) for name in names)

@@ -11,7 +11,10 @@ def test_asset_graph_connects_raw_to_exports(dbt_manifest):
                for key in graph.get_all_asset_keys()}
     assert "raw/appeal_events" in parents["staging/stg_events__appeal_events"]
     assert "marts/fct_appeals" in parents["marts/mart_sector_monthly"]
-    assert parents["sector_monthly_csv"] == {"marts/mart_sector_monthly"}
+    # Exports read what was published, and publication waits for every mart (write–audit–publish).
+    assert parents["sector_monthly_csv"] == {"marts/mart_sector_monthly", "marts/published"}
+    assert parents["exports/deadline_alerts"] == {"marts/published"}
+    assert {"marts/fct_appeals", "marts/mart_kpi_values", "marts/mart_other_topics"} <= parents["marts/published"]
     checks = {key.name for key in graph.asset_check_keys}
     assert "load_batches_reconcile" in checks
     assert any(name.startswith("unique_fct_appeals_appeal_key") for name in checks)  # dbt tests are checks

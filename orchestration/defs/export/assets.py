@@ -4,15 +4,16 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from exports.sector_monthly import export_sector_monthly
+from orchestration.defs.publish.assets import PUBLISHED_KEY
 from orchestration.defs.transform.assets import tsur_dbt_assets
 from orchestration.resources import WarehouseResource
 
 
 @dg.asset(
-    deps=[get_asset_key_for_model([tsur_dbt_assets], "mart_sector_monthly")],
+    deps=[get_asset_key_for_model([tsur_dbt_assets], "mart_sector_monthly"), PUBLISHED_KEY],
     group_name="exports",
     kinds={"csv"},
-    description="CSV-выгрузка витрины mart_sector_monthly в папку выгрузок.",
+    description="CSV-выгрузка опубликованной витрины mart_sector_monthly в папку выгрузок.",
 )
 def sector_monthly_csv(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Writes mart_sector_monthly as CSV under the export folder."""

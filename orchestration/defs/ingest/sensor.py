@@ -7,6 +7,7 @@ remembers hashes by (path, size, mtime) so that unchanged files are not read aga
 
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def unloaded(conn, hashes: set[str]) -> set[str]:
     return hashes - {row[0] for row in rows}
 
 
-@dg.sensor(name="landing_files_sensor", minimum_interval_seconds=30,
+@dg.sensor(name="landing_files_sensor", minimum_interval_seconds=int(os.environ.get("TSUR_SENSOR_SECONDS", "30")),
            default_status=dg.DefaultSensorStatus.RUNNING,
            target=dg.AssetSelection.assets(*(dg.AssetKey(["raw", name]) for name in WATCHED_ASSETS)),
            description="Новые файлы в папках приема (по sha256, которого нет в raw.load_batches) → загрузка.")

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from expectations.reconcile import STAGED
 from expectations.results import Outcome, jsonable
 from expectations.store import record
 from orchestration.warehouse import Warehouse
@@ -9,10 +10,25 @@ from orchestration.warehouse import Warehouse
 DBT_OP = "tsur_dbt_assets"
 
 
-def schema_suffix(context: dg.AssetCheckExecutionContext) -> str:
-    """The schema suffix of the dbt build in this run (past pictures live in suffixed schemas), else none."""
+def configured_suffix(context: dg.AssetCheckExecutionContext | dg.AssetExecutionContext) -> str:
+    """The schema_suffix given to the dbt build of this run (past pictures live in suffixed schemas)."""
     ops = (context.run.run_config or {}).get("ops") or {}
-    return ((ops.get(DBT_OP) or {}).get("config") or {}).get("schema_suffix") or ""
+    for name, op in ops.items():
+        if name.startswith(DBT_OP) and ((op or {}).get("config") or {}).get("schema_suffix"):
+            return op["config"]["schema_suffix"]
+    return ""
+
+
+def builds_marts(context: dg.AssetCheckExecutionContext) -> bool:
+    """Whether this run builds the marts (dbt runs in it): its checks then look at the unpublished build."""
+    job = context.op_execution_context.job_def
+    return any(node.definition.name == DBT_OP for node in job.graph.nodes)
+
+
+def schema_suffix(context: dg.AssetCheckExecutionContext) -> str:
+    """Where this run's checks find the dbt relations: a past picture's suffix; the build schema
+    (reconcile.STAGED) when the run builds the marts; else "" — the published marts (checks before an export)."""
+    return configured_suffix(context) or (STAGED if builds_marts(context) else "")
 
 
 def check_result(context: dg.AssetCheckExecutionContext, wh: Warehouse, outcome: Outcome, *,

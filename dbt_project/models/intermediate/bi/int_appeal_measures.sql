@@ -10,7 +10,13 @@ appeals as (
     select * from {{ ref('fct_appeals') }}
     where not is_rejected
     {% if is_incremental() %}
-        and appeal_key in ({{ appeals_to_refresh() }})
+        -- Plus the appeals still waiting for their reaction: whether the target hours have passed depends
+        -- on as_of alone, and no new event marks it (few rows: received within the last target hours).
+        and appeal_key in (
+            {{ appeals_to_refresh() }}
+            union
+            select appeal_key from {{ this }} where first_reaction_at is null and not is_reaction_judged
+        )
     {% endif %}
 
 ),
@@ -75,12 +81,28 @@ final as (
         coalesce(a.is_answered_on_time, false) as is_answered_on_time,
         coalesce(a.first_answer_at > a.due_at, false) as is_answered_late,
         coalesce(a.is_open and {{ as_of() }} > a.due_at, false) as is_open_overdue,
-        -- Hours need a reaction after the receipt (a bare date on the day of receipt gives none).
-        case when a.first_reaction_at >= a.received_at then
-            {{ working_hours_between('received', 'a.received_at', 'reacted', 'a.first_reaction_at') }} end
-            as first_reaction_working_hours,
+        -- Hours need a reaction after the receipt (a bare date on the day of receipt gives none). Durations
+        -- beyond plausible_answer_working_days are flagged (expectations/plausibility.py) and left out here:
+        -- one answer dated decades late would move no median, but a feed of them would.
+        {%- set wh = working_hours_between('received', 'a.received_at', 'reacted', 'a.first_reaction_at') %}
+        case when a.first_reaction_at >= a.received_at
+            and {{ wh }} <= {{ var('plausible_answer_working_days') }} * {{ var('workday_minutes') }} / 60.0
+            then {{ wh }} end as first_reaction_working_hours,
+        -- The reaction indicators of incidents (kpi_catalog: reaction_*): calendar minutes to the first
+        -- reaction, and the reaction judged against the target working hours once it came or they passed.
+        case when a.first_reaction_at >= a.received_at
+            and {{ wh }} <= {{ var('plausible_answer_working_days') }} * {{ var('workday_minutes') }} / 60.0
+            then round(extract(epoch from a.first_reaction_at - a.received_at) / 60, 2) end
+            as first_reaction_minutes,
+        coalesce(a.first_reaction_at >= a.received_at, false)
+            or (a.first_reaction_at is null and {{ working_hours_between('received', 'a.received_at', 'now_day',
+                as_of()) }} > {{ var('reaction_target_working_hours') }})
+            as is_reaction_judged,
+        coalesce(a.first_reaction_at >= a.received_at and {{ wh }} <= {{ var('reaction_target_working_hours') }},
+            false) as is_reacted_within_8h,
         -- Resolved by the answer in force: the last one, given after the last return.
         case when a.is_answered and not coalesce(f.has_answer_before_receipt, false)
+            and {{ working_days_between('received', 'resolved') }} <= {{ var('plausible_answer_working_days') }}
             then {{ working_days_between('received', 'resolved') }} end
             as resolution_working_days,
         a.first_interim_at is not null as has_interim_answer,
@@ -98,6 +120,7 @@ final as (
     left join calendar as received on received.calendar_date = {{ local_date('a.received_at') }}
     left join calendar as reacted on reacted.calendar_date = {{ local_date('a.first_reaction_at') }}
     left join calendar as resolved on resolved.calendar_date = {{ local_date('a.last_answer_at') }}
+    left join calendar as now_day on now_day.calendar_date = {{ local_date(as_of()) }}
 
 )
 

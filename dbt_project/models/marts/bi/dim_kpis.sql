@@ -19,16 +19,20 @@ final as (
         case indicator_kind
             when 'count' then 'обращений'
             when 'share' then 'доля (0–1)'
-            when 'quantile' then case when indicator like '%hours' then 'рабочих часов' else 'рабочих дней' end
+            when 'quantile' then case
+                when indicator like '%minutes' then 'минут'
+                when indicator like '%hours' then 'рабочих часов'
+                else 'рабочих дней'
+            end
             when 'rate' then 'на 1 000 жителей'
         end as unit,
         -- Which way is better, for targets and charts; empty for plain volumes.
         case
             when indicator in ('on_time_share', 'interim_share', 'satisfaction_share', 'rating_coverage',
-                'completeness', 'substantive_share') then true
+                'completeness', 'substantive_share', 'reaction_8h_share') then true
             when indicator in ('overdue_open', 'return_share', 'repeat_share', 'redirect_share',
                 'first_reaction_median_hours', 'first_reaction_p90_hours', 'resolution_median_days',
-                'resolution_p90_days') then false
+                'resolution_p90_days', 'reaction_median_minutes') then false
         end as higher_is_better,
         is_headline::boolean as is_headline,
         sort_order::integer as sort_order

@@ -1,5 +1,6 @@
--- Every indicator by period (month, quarter, year of receipt) for the region, each sector and each category,
--- one row per value: what targets are checked against and what monthly reports record (reports.kpi_snapshots).
+-- Every indicator by period (month, quarter, year of receipt) for the region, each sector, each category, each
+-- municipality and each body, one row per value: what targets are checked against, what monthly reports record
+-- (reports.kpi_snapshots: region and sectors) and what ЦУРs are rated on by territory and body.
 with
 
 appeals as (
@@ -35,10 +36,23 @@ categories as (
 
 ),
 
+municipalities as (
+
+    select * from {{ ref('dim_municipalities') }}
+
+),
+
+agencies as (
+
+    select * from {{ ref('dim_agencies') }}
+
+),
+
 by_period as (
 
-    select a.*, p.period_kind, p.period_start
+    select a.*, m.population as municipality_population, p.period_kind, p.period_start
     from appeals as a
+    left join municipalities as m on m.municipality_oktmo = a.municipality_oktmo
     cross join lateral (
         values ('month', a.received_month), ('quarter', a.received_quarter), ('year', a.received_year)
     ) as p (period_kind, period_start)
@@ -50,27 +64,39 @@ aggregated as (
     select
         period_kind,
         period_start,
+        -- A municipality or body set leaves sector_code out too: it is tested first.
         case
+            when grouping(municipality_oktmo) = 0 then 'municipality'
+            when grouping(agency_code) = 0 then 'agency'
             when grouping(sector_code) = 1 then 'region'
             when grouping(category_code) = 1 then 'sector'
             else 'category'
         end as slice_kind,
         sector_code,
         category_code,
-        {{ kpi_columns(population='max(r.population)') }}
+        municipality_oktmo,
+        agency_code,
+        -- Residents of the municipality itself (a district: the sum of its settlements); none for a body.
+        {{ kpi_columns(population='case when grouping(municipality_oktmo) = 0 then max(municipality_population)'
+            ~ ' when grouping(agency_code) = 0 then null else max(r.population) end') }}
     from by_period
     cross join residents as r
+    -- Appeals without a municipality or a body form a slice of their own, so each kind adds up to the okrug.
     group by grouping sets (
         (period_kind, period_start),
         (period_kind, period_start, sector_code),
-        (period_kind, period_start, sector_code, category_code)
+        (period_kind, period_start, sector_code, category_code),
+        (period_kind, period_start, municipality_oktmo),
+        (period_kind, period_start, agency_code)
     )
 
 ),
 
 unpivoted as (
 
-    select a.period_kind, a.period_start, a.slice_kind, a.sector_code, a.category_code, v.indicator, v.value
+    select
+        a.period_kind, a.period_start, a.slice_kind, a.sector_code, a.category_code, a.municipality_oktmo,
+        a.agency_code, v.indicator, v.value
     from aggregated as a
     cross join lateral (
         values
@@ -88,12 +114,20 @@ final as (
         u.period_start,
         {{ period_label('u.period_kind', 'u.period_start') }} as period,
         u.slice_kind,
-        case u.slice_kind when 'region' then 'nao' when 'sector' then u.sector_code else u.category_code end
-            as slice_code,
+        case u.slice_kind
+            when 'region' then 'nao'
+            when 'sector' then u.sector_code
+            when 'category' then u.category_code
+            when 'municipality' then coalesce(u.municipality_oktmo, 'none')
+            else coalesce(u.agency_code, 'none')
+        end as slice_code,
         case u.slice_kind
             when 'region' then 'Ненецкий автономный округ'
             when 'sector' then s.sector_name
-            else c.category_name
+            when 'category' then c.category_name
+            when 'municipality' then coalesce(m.municipality_name,
+                case when u.municipality_oktmo is null then 'не указано' else 'ОКТМО ' || u.municipality_oktmo end)
+            else coalesce(ag.agency_name, u.agency_code, 'не назначен')
         end as slice_name,
         u.sector_code,
         u.indicator,
@@ -104,6 +138,8 @@ final as (
     inner join kpis as k using (indicator)
     left join sectors as s on s.sector_code = u.sector_code
     left join categories as c on c.category_code = u.category_code
+    left join municipalities as m on m.municipality_oktmo = u.municipality_oktmo
+    left join agencies as ag on ag.agency_code = u.agency_code
 
 )
 

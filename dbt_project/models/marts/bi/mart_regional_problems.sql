@@ -30,17 +30,17 @@ targets as (
 
 periods as (
 
-    select p.period_kind, p.period_start::date as period_start, p.period_start = origin.period_start as is_first
-    from (select min(received_month) as first_month from appeals) as b
-    cross join lateral (
-        select 'month' as period_kind, m from generate_series(b.first_month,
-            date_trunc('month', {{ local_date(as_of()) }}), interval '1 month') as m
-        union all
-        select 'quarter', q from generate_series(date_trunc('quarter', b.first_month),
-            date_trunc('quarter', {{ local_date(as_of()) }}), interval '3 months') as q
-    ) as p (period_kind, period_start)
-    cross join lateral (select case p.period_kind when 'month' then b.first_month
-        else date_trunc('quarter', b.first_month)::date end as period_start) as origin
+    -- Periods with appeals and the one after each (a drop to zero is growth too), up to the build's moment:
+    -- a stray date decades back adds its own month, not a row per category for every month since.
+    select period_kind, period_start, period_start = min(period_start) over (partition by period_kind) as is_first
+    from (
+        select distinct p.period_kind, p.period_start::date as period_start
+        from appeals as a
+        cross join lateral (values ('month', a.received_month), ('month', a.received_month + interval '1 month'),
+            ('quarter', a.received_quarter), ('quarter', a.received_quarter + interval '3 months'))
+            as p (period_kind, period_start)
+        where p.period_start::date <= {{ local_date(as_of()) }}
+    ) as active
 
 ),
 
