@@ -21,6 +21,7 @@ import pytest
 
 from orchestration.config import DBT_PROJECT_DIR
 from orchestration.clocks import build_vars
+from tests.conftest import publish_build
 from tests.faults.cases import CANONICAL_EVENTS
 
 pytestmark = pytest.mark.slow
@@ -82,6 +83,7 @@ def test_a_build_sees_each_batch_whole_or_not_at_all(case, warehouse, dbt_manife
     output, _ = dbt.communicate(timeout=600)
     loader.join()
     assert dbt.returncode == 0, output[-3000:]
+    publish_build(warehouse)  # the build is read where BI reads it
 
     # The loads really ran into the build: batches committed after the clocks were fixed and before the
     # facts were built, which a build without a fixed batch_hwm would have taken in.
