@@ -6,17 +6,14 @@ the zip entries re-stamped (exports.package.stablezip), as the federal package d
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import datetime, timezone
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
 from exports.alerts.lists import STATE_NAMES, Alert, BodyList
-from exports.package.stablezip import stable_zip
+from exports.package.stablezip import stable_workbook
 
 CREATOR = "ЦУР Ненецкого автономного округа"
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
@@ -71,7 +68,4 @@ def build_alert_workbook(body: BodyList, *, as_of: datetime) -> bytes:
     sheet.freeze_panes = "A2"
     if body.alerts:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(body.alerts) + 1}"
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).save()  # not save_workbook(): it overwrites `modified` with now
-    return stable_zip(raw.getvalue(), as_of.astimezone(timezone.utc))
+    return stable_workbook(book, as_of.astimezone(timezone.utc))

@@ -28,3 +28,13 @@ def stable_zip(data: bytes, moment: datetime) -> bytes:
             info.external_attr = FIXED_ATTR
             target.writestr(info, source.read(entry.filename), compresslevel=6)
     return out.getvalue()
+
+
+def stable_workbook(book, moment: datetime) -> bytes:
+    """An openpyxl workbook as XLSX bytes that depend on its contents and `moment` only."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()  # not save_workbook(): it overwrites `modified` with now
+    return stable_zip(raw.getvalue(), moment)

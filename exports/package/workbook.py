@@ -6,17 +6,14 @@ so the same tables give the same bytes."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import datetime, timezone
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
-from exports.package.stablezip import stable_zip
+from exports.package.stablezip import stable_workbook
 from exports.package.tables import Table
 
 FORMATS = {"int": "#,##0", "share": "0.0%", "num": "#,##0.00"}
@@ -74,7 +71,4 @@ def build_workbook(tables: list[Table], *, title: str, moment: datetime) -> byte
         sheet.freeze_panes = "A2"
         if table.rows:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).save()  # not save_workbook(): it overwrites `modified` with now
-    return stable_zip(raw.getvalue(), moment.astimezone(timezone.utc))
+    return stable_workbook(book, moment.astimezone(timezone.utc))
