@@ -14,6 +14,7 @@ from orchestration.defs.ingest.sensor import landing_files_sensor
 from orchestration.defs.open311.assets import raw_open311_requests
 from orchestration.defs.open311.checks import open311_batches_reconcile, open311_windows_reconcile
 from orchestration.defs.open311.schedules import open311_poll_job, open311_schedule
+from orchestration.defs.privacy.schedules import text_retention_job, text_retention_schedule
 from orchestration.defs.publish.assets import published_marts
 from orchestration.defs.publish.automation import build_after_loads, build_job, daily_build_schedule
 from orchestration.defs.quality.checks import suite_checks
@@ -36,9 +37,9 @@ defs = dg.Definitions(
             published_marts, sector_monthly_csv, deadline_alerts, federal_package],
     asset_checks=[*native_checks, open311_batches_reconcile, open311_windows_reconcile,
                   *suite_checks, *plausibility_checks, *reconcile_checks, channel_freshness],
-    jobs=[everything, build_job, gated_export, open311_poll_job, federal_package_job],
+    jobs=[everything, build_job, gated_export, open311_poll_job, federal_package_job, text_retention_job],
     sensors=[landing_files_sensor, build_after_loads],
-    schedules=[open311_schedule, daily_build_schedule, federal_package_schedule],
+    schedules=[open311_schedule, daily_build_schedule, federal_package_schedule, text_retention_schedule],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

@@ -32,7 +32,7 @@ def poll_once(wh: Warehouse, endpoint: Endpoint, *, since: str | None = None,
               echo: Callable[[str], None] = print, client_settings: ClientSettings | None = None) -> PollReport:
     """Poll one endpoint on its own connection, echoing each window; PollError keeps what was stored."""
     start = parse_since(since, endpoint.timezone) if since else None
-    with wh.connect(autocommit=True) as conn:
+    with wh.connect("loader", autocommit=True) as conn:
         try:
             report = poll_endpoint(conn, endpoint, since=start, client_settings=client_settings,
                                    on_window=lambda w: echo(w.line()))

@@ -16,7 +16,7 @@ def report_period(warehouse, period: str, batch_hwm: int | None = None,
 
     suffix = suffix_for(period)
     variables = build_as_of(warehouse, as_of=period_close(period), batch_hwm=batch_hwm, schema_suffix=suffix)
-    with warehouse.connect() as conn:
+    with warehouse.connect("reporter") as conn:
         revision = record_kpis(conn, period, suffix, datetime.fromisoformat(variables["as_of"]),
                                variables["batch_hwm"])
         if not keep:

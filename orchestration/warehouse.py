@@ -9,12 +9,18 @@ from functools import cached_property
 from urllib.parse import unquote, urlsplit
 
 import psycopg
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from sqlalchemy.engine import URL
 
 from orchestration import pii
 from orchestration.config import Settings
 from orchestration.embedded import EmbeddedPostgres
+
+# A production deployment may give each kind of work its own login; without one, the URL's user takes the
+# role by SET ROLE (when `tsur db roles` made it here), so each step runs with its layer's privileges only.
+ROLE_URLS = {"loader": "TSUR_LOADER_URL", "transformer": "TSUR_TRANSFORMER_URL", "bi": "TSUR_BI_URL",
+             "reporter": "TSUR_REPORTER_URL"}
 
 
 class Warehouse:
@@ -34,8 +40,20 @@ class Warehouse:
         if self.server is not None:
             self.server.acquire(persistent=persistent)
         with self.connect() as conn:
-            migrate(conn)
+            applied = migrate(conn)
+            if self.server is not None:
+                self._ensure_roles(conn, applied)
         return self
+
+    def _ensure_roles(self, conn: psycopg.Connection, applied: list[str]) -> None:
+        """On the embedded server the pipeline's roles are made before any step needs them, and their grants
+        renewed after a migration added tables."""
+        from orchestration.roles import RoleNames, ensure_roles, role_passwords
+
+        names = RoleNames.from_env()
+        have = conn.execute("select count(*) from pg_roles where rolname = any(%s)", (list(names.all()),)).fetchone()
+        if applied or have[0] < len(names.all()):
+            ensure_roles(conn, names, role_passwords(self.settings.home, names))
 
     def url(self) -> str:
         if self.server is None:
@@ -52,14 +70,43 @@ class Warehouse:
             return {k: str(v) for k, v in params.items()}
         raise error  # outside the except block: no chained original carrying the secret
 
-    def connect(self, **kwargs) -> psycopg.Connection:
+    def connect(self, role: str | None = None, **kwargs) -> psycopg.Connection:
+        """A connection as the URL's user, or for `role` (loader, transformer, bi, reporter): that role's own
+        URL if configured, else the URL's user switched to the role when it exists here with its grants."""
+        own_url = os.environ.get(ROLE_URLS[role]) if role else None
+        url = own_url or self.url()
         try:
-            return psycopg.connect(self.url(), **kwargs)
+            conn = psycopg.connect(url, **kwargs)
         except psycopg.Error as exc:
-            error = type(exc)(redact_secrets(str(exc), self.url()))
+            error = type(exc)(redact_secrets(str(exc), url))
+        else:
+            if role and not own_url:
+                self._take_role(conn, role)
+            return conn
         raise error
 
-    def sqlalchemy_url(self, driver: str = "postgresql+psycopg2", **query: str) -> str:
+    @staticmethod
+    def _take_role(conn: psycopg.Connection, kind: str) -> None:
+        from orchestration.roles import RoleNames, usable
+
+        name = usable(conn, RoleNames.from_env(), kind)
+        if name:
+            conn.execute(sql.SQL("set role {}").format(sql.Identifier(name)))
+        if not conn.autocommit:
+            conn.commit()
+
+    def role_name(self, kind: str) -> str | None:
+        """The role a step of `kind` runs as here, or None for the URL's user."""
+        from orchestration.roles import RoleNames, usable
+
+        with self.connect() as conn:
+            return usable(conn, RoleNames.from_env(), kind)
+
+    def sqlalchemy_url(self, driver: str = "postgresql+psycopg2", role: str | None = None, **query: str) -> str:
+        """The URL for SQLAlchemy (GX, Dagster storage); with `role`, a session that takes that role."""
+        name = self.role_name(role) if role else None
+        if name:
+            query = {**query, "options": (query.get("options", "") + f" -c role={name}").strip()}
         p = self.params()
         host = p.get("host", "")
         if host.startswith("/"):  # a socket directory goes in the query, not the authority
@@ -77,14 +124,17 @@ class Warehouse:
 
     def dbt_env(self) -> dict[str, str]:
         """Environment for a dbt process: connection parts for profiles.yml and the pseudonym key pads."""
-        p = self.params()
+        own_url = os.environ.get(ROLE_URLS["transformer"])
+        p = {k: str(v) for k, v in conninfo_to_dict(own_url).items()} if own_url else self.params()
+        role = None if own_url else self.role_name("transformer")
+        options = pii.pgoptions(self.settings.pii_key) + (f" -c role={role}" if role else "")
         return {
             "TSUR_PG_HOST": p.get("host", "localhost"),
             "TSUR_PG_PORT": p.get("port", "5432"),
             "TSUR_PG_USER": p.get("user", "postgres"),
             "TSUR_PG_DBNAME": p.get("dbname", "postgres"),
             "DBT_ENV_SECRET_PG_PASSWORD": p.get("password", ""),
-            "PGOPTIONS": pii.pgoptions(self.settings.pii_key),
+            "PGOPTIONS": options,
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             # Dagster runs the dbt project in several steps when Python assets sit between its models (the
             # classifier before the facts, the topics after). A test must run in the step that builds all its

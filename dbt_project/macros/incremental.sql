@@ -16,7 +16,8 @@
 {% macro last_build_clocks() -%}
     {%- if execute and is_incremental() -%}
         {#- Clocks that went back mean the pre-hook empties the table (it runs after this is rendered). -#}
-        {%- set moved_back = "max(_built_hwm) > " ~ batch_hwm() ~ " or max(_built_as_of) > " ~ as_of() -%}
+        {%- set moved_back = "max(_built_hwm) > " ~ batch_hwm() ~ " or max(_built_as_of) > " ~ as_of()
+                             ~ " or min(_built_hwm) < " ~ last_erasure_batch() -%}
         {%- set row = run_query("select case when " ~ moved_back ~ " then null else max(_built_hwm) end,"
                                 ~ " case when " ~ moved_back ~ " then null else max(_built_as_of)::text end"
                                 ~ " from " ~ this).rows[0] -%}
@@ -33,6 +34,13 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The marker batch of the last erasure of personal data this build can see (sources/privacy): rows built
+    before it may hold what was erased (a repeat found by the author), so the model rebuilds from scratch. -#}
+{% macro last_erasure_batch() -%}
+    (select coalesce(max(batch_id), 0) from privacy.erasure_requests
+     where finished_at is not null and batch_id <= ({{ batch_hwm() }}))
+{%- endmacro %}
+
 {#- Pre-hook: going back in either clock invalidates what is there, so start from an empty table. -#}
 {% macro reset_if_clocks_move_back() -%}
     {%- if is_incremental() -%}
@@ -40,6 +48,7 @@
         where exists (
             select from {{ this }}
             where _built_hwm > ({{ batch_hwm() }}) or _built_as_of > {{ as_of() }}
+                or _built_hwm < {{ last_erasure_batch() }}
         )
     {%- endif -%}
 {%- endmacro %}

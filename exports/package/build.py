@@ -90,14 +90,15 @@ def render(period: Period, tables, chart_data, as_of: datetime) -> dict[str, byt
 def write_package(warehouse, period: Period, *, out_dir: Path | None = None) -> PackageResult:
     """Validate the period's as-of marts and write its package, or reuse the revision with the same data.
     Call it under the period's lock (export_package does)."""
-    with warehouse.connect() as conn:
+    with warehouse.connect("transformer") as conn:  # the build's clocks live in its intermediate schema
         as_of, batch_hwm = build_horizon(conn, period)
-    gate = run_gate(warehouse.sqlalchemy_url(), period.suffix)
+    gate = run_gate(warehouse.sqlalchemy_url(role="transformer"), period.suffix)
     if gate.blocking_failures:
         raise refusal(period.label, gate)
     schema = marts_schema(period.suffix)
-    with warehouse.connect() as conn:
+    with warehouse.connect("transformer") as conn:
         flags = plausibility_flags(conn, period)
+    with warehouse.connect("reporter") as conn:  # what leaves the warehouse is read as the reporter
         tables = package_tables(conn, schema, period)
         chart_data = trend(conn, schema, period.month)
     files = render(period, tables, chart_data, as_of)
@@ -157,7 +158,7 @@ def _record_kpis(warehouse, period: Period, as_of: datetime, batch_hwm: int) -> 
     """Headline figures into reports.kpi_snapshots, as `tsur report` does, for restatements later."""
     from exports.kpi_history import record_kpis
 
-    with warehouse.connect() as conn:
+    with warehouse.connect("reporter") as conn:
         record_kpis(conn, period.label, period.suffix, as_of, batch_hwm)
 
 

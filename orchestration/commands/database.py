@@ -41,7 +41,7 @@ def _db_roles(wh) -> None:
         raise CliError(str(exc)) from None
     print("\n".join(changed) or "roles already in place")
     print(f"  {names.loader}: writes raw only\n  {names.transformer}: reads raw, builds staging, intermediate,"
-          f" marts, reference\n  {names.bi}: reads marts only")
+          f" marts, reference\n  {names.bi}: reads marts only\n  {names.reporter}: what BI reads, writes reports")
     if wh.server:
         print("BI tools: `tsur db url --bi` prints the address with the password (keep it private).")
     else:

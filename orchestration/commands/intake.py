@@ -24,7 +24,7 @@ def cmd_ingest(args: argparse.Namespace) -> None:
     exported_at = _moment(args.exported_at, tz) if args.exported_at else None
     totals = dict.fromkeys(("read", "loaded", "duplicates", "quarantined", "skipped", "unrecognised"), 0)
     named_unrecognised = 0
-    with wh.connect(autocommit=True) as conn:  # each file commits in its own transaction
+    with wh.connect("loader", autocommit=True) as conn:  # each file commits in its own transaction
         for path, named in files:
             try:
                 found, report = ingest_file(conn, path.resolve(), source=args.source, force=args.force,

@@ -90,8 +90,9 @@ def classify_new(read_conn: psycopg.Connection, write_conn: psycopg.Connection, 
 
 
 def train(conn: psycopg.Connection, *, min_appeals: int = training.MIN_APPEALS,
-          growth: float = training.RETRAIN_GROWTH) -> dict:
-    """Train a model on the appeals whose category is known, when none exists or the known set grew enough."""
+          growth: float = training.RETRAIN_GROWTH, write_conn: psycopg.Connection | None = None) -> dict:
+    """Train a model on the appeals whose category is known, when none exists or the known set grew enough.
+    Reads on `conn`, writes the model on `write_conn` when given (reader and writer are different roles)."""
     ref = reference.load()
     hwm = store.input_hwm(conn)
     examples = training.examples(conn)
@@ -105,6 +106,7 @@ def train(conn: psycopg.Connection, *, min_appeals: int = training.MIN_APPEALS,
     fitted = training.fit_with_cv(examples, ref)
     blob = fitted.model.to_bytes()
     version = "sup-" + hashlib.sha256(blob).hexdigest()[:10]
+    conn = write_conn or conn
     conn.execute("insert into raw.classifier_models (model_version, created_at, trained_on_hwm, training_appeals,"
                  " class_counts, cv, params, artifact) values (%s, now(), %s, %s, %s, %s, %s, %s)"
                  " on conflict (model_version) do nothing",

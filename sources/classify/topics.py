@@ -85,8 +85,9 @@ def cluster(rows: list[tuple[str, str, str, str]], sector: str) -> list[Topic]:
     return topics
 
 
-def decompose(conn: psycopg.Connection, batch_hwm: int) -> dict:
-    """One run over every sector's bucket; returns its counts."""
+def decompose(conn: psycopg.Connection, batch_hwm: int, write_conn: psycopg.Connection | None = None) -> dict:
+    """One run over every sector's bucket; returns its counts. Reads facts and texts on `conn` (the
+    transformer can), writes the topics on `write_conn` (the loader can), or both on `conn`."""
     facts = store.facts_relation(conn)
     rows = conn.execute(_BUCKET.format(facts=facts, inputs=_INPUTS)).fetchall() if facts else []
     digest = hashlib.sha256(json.dumps([VERSION, MIN_AUTHORS, [list(r) for r in rows]], ensure_ascii=False)
@@ -101,6 +102,7 @@ def decompose(conn: psycopg.Connection, batch_hwm: int) -> dict:
     topics = [t for sector in sorted(by_sector) for t in cluster(by_sector[sector], sector)]
     params = {"input_sha256": digest, "method": "lemma tf-idf + k-means", "min_authors": MIN_AUTHORS, "min_bucket": MIN_BUCKET,
               "topics_per_sector": {s: sum(t.sector_code == s for t in topics) for s in sorted(by_sector)}}
+    conn = write_conn or conn
     with conn.transaction():
         run_id = conn.execute("insert into raw.other_topic_runs (computed_at, batch_hwm, appeals, params)"
                               " values (now(), %s, %s, %s) returning run_id",

@@ -19,7 +19,7 @@ FCT_APPEALS = get_asset_key_for_model([tsur_dbt_assets], "fct_appeals")
 def raw_appeal_labels(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Classifies the appeals that new load batches touched (all of them for a new model version)."""
     wh = warehouse.get()
-    with wh.connect() as read_conn, wh.connect() as write_conn:
+    with wh.connect("loader") as read_conn, wh.connect("loader") as write_conn:
         report = run.classify_new(read_conn, write_conn)
     context.log.info(report.line())
     return dg.MaterializeResult(metadata={
@@ -35,8 +35,8 @@ def raw_appeal_labels(context: dg.AssetExecutionContext, warehouse: WarehouseRes
 def raw_classifier_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Trains a new model version when there is none or the known appeals grew by a tenth."""
     wh = warehouse.get()
-    with wh.connect() as conn:
-        outcome = run.train(conn)
+    with wh.connect("transformer") as conn, wh.connect("loader") as write_conn:
+        outcome = run.train(conn, write_conn=write_conn)
     context.log.info(str(outcome))
     return dg.MaterializeResult(metadata={k: (v if isinstance(v, (int, str, bool)) else str(v))
                                           for k, v in outcome.items()})
@@ -50,8 +50,8 @@ def raw_classifier_models(context: dg.AssetExecutionContext, warehouse: Warehous
 def raw_other_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Clusters each sector's «прочие» texts into topics named by their lemmas."""
     wh = warehouse.get()
-    with wh.connect() as conn:
-        outcome = topics.decompose(conn, store.input_hwm(conn))
+    with wh.connect("transformer") as conn, wh.connect("loader") as write_conn:
+        outcome = topics.decompose(conn, store.input_hwm(conn), write_conn=write_conn)
     context.log.info(str(outcome))
     for key in (["raw", "other_topic_runs"], ["raw", "other_topics"], ["raw", "other_topic_members"]):
         yield dg.MaterializeResult(asset_key=key, metadata=outcome)

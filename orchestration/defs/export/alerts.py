@@ -13,7 +13,7 @@ from orchestration.resources import WarehouseResource
 def deadline_alerts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Sends each body its new due-soon and overdue appeals from the published deadline list."""
     wh = warehouse.get()
-    with wh.connect() as conn:
+    with wh.connect("reporter") as conn:
         report = send_alerts(conn, wh.settings.export_dir)
     for line in report.lines():
         context.log.info(line)

@@ -18,7 +18,7 @@ from orchestration.resources import WarehouseResource
 def sector_monthly_csv(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Writes mart_sector_monthly as CSV under the export folder."""
     wh = warehouse.get()
-    with wh.connect() as conn:
+    with wh.connect("reporter") as conn:
         path, rows = export_sector_monthly(conn, wh.settings.export_dir)
     context.log.info(f"wrote {rows} rows to {path}")
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)), "rows": rows})

@@ -20,7 +20,7 @@ def raw_appeal_events(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     files = event_files(wh.settings.landing_dir)
     totals = {"files": len(files), "skipped_files": 0, "lines_read": 0, "loaded": 0, "duplicates": 0,
               "quarantined": 0}
-    with wh.connect() as conn:
+    with wh.connect("loader") as conn:
         for path in files:
             report = load_event_file(conn, path, future_tolerance_hours=wh.settings.future_tolerance_hours,
                                      default_tz=wh.settings.source_timezone)

@@ -22,7 +22,7 @@ def load_folder(context, warehouse: WarehouseResource, connector: Connector) -> 
     totals = dict.fromkeys(("files", "skipped_files", "failed_files", "file_quarantines", *COUNTS), 0)
     totals["files"] = len(files)
     failed: list[str] = []
-    with wh.connect(autocommit=True) as conn:  # each file commits in its own transaction
+    with wh.connect("loader", autocommit=True) as conn:  # each file commits in its own transaction
         for path in files:
             try:
                 report = load_table_file(conn, path, connector, tz=wh.settings.source_timezone)

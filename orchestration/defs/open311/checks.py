@@ -25,7 +25,7 @@ open311_batches_reconcile = batch_reconcile_check(RAW_OPEN311, ("open311", "open
                 description="Каждое окно опроса Open311: объекты ответа = строки партии + повторно битые.")
 def open311_windows_reconcile(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every Open311 window's objects are accounted for by its batch."""
-    with warehouse.get().connect() as conn:
+    with warehouse.get().connect("transformer") as conn:
         bad = conn.execute(WINDOWS_SQL).fetchall()
         windows = conn.execute("select count(*), coalesce(sum(objects_read), 0) from raw.open311_windows").fetchone()
     metadata = {"windows": int(windows[0]), "objects_read": int(windows[1])}

@@ -33,7 +33,7 @@ def suite_check(suite: Suite) -> dg.AssetChecksDefinition:
         from expectations.runner import run_suite  # GX takes seconds to import: only when a check runs
 
         wh = warehouse.get()
-        outcome = run_suite(wh.sqlalchemy_url(), suite, schema_suffix=schema_suffix(context))
+        outcome = run_suite(wh.sqlalchemy_url(role="transformer"), suite, schema_suffix=schema_suffix(context))
         return check_result(context, wh, outcome, asset_key=key, check_name=name, blocking=suite.blocking)
 
     return _check

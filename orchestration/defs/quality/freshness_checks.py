@@ -32,7 +32,7 @@ def _spec(channel: str, hours: float) -> dg.AssetCheckSpec:
 def channel_freshness(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     """Warns for every channel silent for longer than its configured limit."""
     wh = warehouse.get()
-    with wh.connect() as conn:
+    with wh.connect("transformer") as conn:
         outcomes = assess_all(conn, limits=LIMITS)
     selected = {key.name for key in context.selected_asset_check_keys}
     for channel, outcome in outcomes.items():

@@ -23,7 +23,7 @@ def plausibility_check(rule: Rule) -> dg.AssetChecksDefinition:
 
         wh = warehouse.get()
         suffix = schema_suffix(context)
-        with wh.connect() as conn:
+        with wh.connect("transformer") as conn:
             outcome, flagged = evaluate(conn, rule, suffix)
             if not configured_suffix(context):  # past pictures do not touch what the current warehouse flags
                 outcome.stats.update(record_flags(conn, rule, flagged))

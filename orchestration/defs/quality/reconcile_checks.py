@@ -21,7 +21,7 @@ def batch_reconcile_check(asset_key: dg.AssetKey, loaders: tuple[str, ...], name
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         """Every load batch of this asset's loaders reconciles with the rows it stored."""
         wh = warehouse.get()
-        with wh.connect() as conn:
+        with wh.connect("transformer") as conn:
             outcome = reconcile.load_batches(conn, loaders)
         return check_result(context, wh, outcome, asset_key=asset_key, check_name=name, blocking=True)
 
@@ -42,7 +42,7 @@ def staged_flow_check(flow: reconcile.StagedFlow) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         """Raw rows visible to the last build equal the staged and fact rows, batch by batch."""
         wh = warehouse.get()
-        with wh.connect() as conn:
+        with wh.connect("transformer") as conn:
             outcome = reconcile.staged_flow(conn, flow, schema_suffix(context))
         return check_result(context, wh, outcome, asset_key=key, check_name=name, blocking=True)
 
@@ -58,7 +58,7 @@ def appeals_events_reconcile(context: dg.AssetCheckExecutionContext,
                              warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Distinct appeals of the event fact equal the rows of the appeal fact."""
     wh = warehouse.get()
-    with wh.connect() as conn:
+    with wh.connect("transformer") as conn:
         outcome = reconcile.appeals_in_events(conn, schema_suffix(context))
     return check_result(context, wh, outcome, asset_key=APPEALS, check_name="appeals_events_reconcile",
                         blocking=True)
@@ -77,7 +77,7 @@ def totals_check(suite: Suite) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         """The mart's measures per slice equal those computed from the fact."""
         wh = warehouse.get()
-        with wh.connect() as conn:
+        with wh.connect("transformer") as conn:
             outcome = reconcile.suite_totals(conn, name, suite.relation, totals, schema_suffix(context))
         return check_result(context, wh, outcome, asset_key=key, check_name=name, blocking=suite.blocking)
 

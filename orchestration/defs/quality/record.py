@@ -36,7 +36,7 @@ def check_result(context: dg.AssetCheckExecutionContext, wh: Warehouse, outcome:
                  severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
     """Store the outcome, log its verdict, and return it with its details as metadata for the UI."""
     level = "error" if severity == dg.AssetCheckSeverity.ERROR else "warn"
-    with wh.connect() as conn:
+    with wh.connect("transformer") as conn:
         validation_id = record(conn, outcome, check_name=check_name, asset_key=asset_key.to_user_string(),
                                blocking=blocking, severity=level, run_id=context.run.run_id)
     message = outcome.message()
