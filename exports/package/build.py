@@ -17,6 +17,7 @@ from exports.package import charts, csvs, html, manifest, revisions, workbook
 from exports.package.gate import PACKAGE_MODELS, PackageRefused, refusal, run_gate
 from exports.package.period import Period, parse_period
 from exports.package.tables import package_tables, trend
+from exports.package.territory import min_cell, publishable
 from orchestration.asof import build_as_of, marts_schema
 
 # Only what the package reads (and the build's clocks): a past picture of the whole project takes longer.
@@ -99,14 +100,15 @@ def write_package(warehouse, period: Period, *, out_dir: Path | None = None) -> 
     with warehouse.connect("transformer") as conn:
         flags = plausibility_flags(conn, period)
     with warehouse.connect("reporter") as conn:  # what leaves the warehouse is read as the reporter
-        tables = package_tables(conn, schema, period)
+        tables, suppression = publishable(conn, schema, period.month, package_tables(conn, schema, period),
+                                          min_cell())
         chart_data = trend(conn, schema, period.month)
     files = render(period, tables, chart_data, as_of)
     rows = {f"{t.stem}.csv": len(t.rows) for t in tables}
     rows[revisions.WORKBOOK] = sum(rows.values())  # data rows over all sheets; pictures and pages have none
     period_dir = Path(out_dir or warehouse.settings.export_dir) / period.label
     period_dir.mkdir(parents=True, exist_ok=True)
-    result = _place(period, period_dir, files, tables, rows, as_of, batch_hwm, schema, flags)
+    result = _place(period, period_dir, files, tables, rows, as_of, batch_hwm, schema, flags, suppression)
     result.warnings = [o.message() for o in gate.warnings]
     if period.kind == "month" and tables[0].rows:  # an empty month has no headline figures to record
         _record_kpis(warehouse, period, as_of, batch_hwm)
@@ -128,7 +130,8 @@ def plausibility_flags(conn, period: Period) -> dict[str, int]:
     return flags
 
 
-def _place(period, period_dir: Path, files, tables, rows, as_of, batch_hwm, schema, flags) -> PackageResult:
+def _place(period, period_dir: Path, files, tables, rows, as_of, batch_hwm, schema, flags,
+           suppression) -> PackageResult:
     hashes = {name: manifest.sha256(data) for name, data in files.items()}
     previous = revisions.latest_revision(period_dir)
     common = dict(period=period.label, as_of=as_of.isoformat(), batch_hwm=batch_hwm, rows=rows)
@@ -143,7 +146,7 @@ def _place(period, period_dir: Path, files, tables, rows, as_of, batch_hwm, sche
     files[manifest.MANIFEST] = manifest.manifest_bytes(
         period=period.label, period_kind=period.kind, revision=number, as_of=as_of.isoformat(),
         batch_hwm=batch_hwm, schema=schema, files=files, rows=rows, previous=previous and previous.number,
-        quality_flags=flags)
+        quality_flags=flags, suppression=suppression)
     target = period_dir / revisions.revision_name(number)
     staging = period_dir / f".incomplete-{revisions.revision_name(number)}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)

@@ -13,7 +13,7 @@ from expectations.results import Outcome
 from expectations.suite import Suite, at_most, between, in_set, no_rows, non_negative, not_null, shares, unique
 
 PACKAGE_MODELS = ("dim_kpis", "mart_kpi_values", "mart_agency_rating", "mart_regional_problems",
-                  "mart_deadline_control", "mart_conflicts")
+                  "mart_deadline_control", "mart_conflicts", "mart_municipal_categories")
 SHARE_INDICATORS = ("on_time_share", "interim_share", "redirect_share", "return_share", "satisfaction_share",
                     "rating_coverage", "repeat_share", "completeness", "substantive_share")
 
@@ -44,6 +44,9 @@ BASELINE = {
     "mart_deadline_control": _baseline(
         "mart_deadline_control", *not_null("appeal_key", "control_status"), unique("appeal_key"),
         in_set("control_status", ["open", "open_overdue", "answered_late"])),
+    "mart_municipal_categories": _baseline(
+        "mart_municipal_categories", *not_null("period_start", "municipality_oktmo", "category_code", "incoming"),
+        unique("period_start", "municipality_oktmo", "category_code"), *non_negative("incoming")),
     "mart_conflicts": _baseline("mart_conflicts", *not_null("conflict_id", "reason_code", "appeal_key"),
                                 unique("conflict_id")),
 }

@@ -38,7 +38,7 @@ def code_version() -> str:
 
 def manifest_bytes(*, period: str, period_kind: str, revision: int, as_of: str, batch_hwm: int, schema: str,
                    files: dict[str, bytes], rows: dict[str, int], previous: int | None = None,
-                   quality_flags: dict[str, int] | None = None) -> bytes:
+                   quality_flags: dict[str, int] | None = None, suppression: dict | None = None) -> bytes:
     """The manifest of the given files; keys sorted, so the same package gives the same bytes."""
     body = {
         "package": "federal_report",
@@ -53,6 +53,9 @@ def manifest_bytes(*, period: str, period_kind: str, revision: int, as_of: str, 
         # Rows of the picture each plausibility rule flagged: kept in the figures (but where the rule says),
         # listed in marts.mart_quality_flags for the current warehouse.
         "quality_flags": quality_flags or {},
+        # Small municipal counts hidden for privacy (exports/package/territory.py): the minimum, the rule,
+        # and per table how many cells each rule hid — never which values.
+        "suppression": suppression or {},
         "files": {name: {"bytes": len(data), "sha256": sha256(data), "rows": rows.get(name)}
                   for name, data in sorted(files.items())},
     }

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from exports.package.csvs import read_csv
 from tests.conftest import fresh_database, project_env
 from tests.oracle_marts import cell_figures, population, reaction_figures, read
 
@@ -18,8 +19,8 @@ pytestmark = pytest.mark.slow
 SCALE = 0.03
 PERIOD = "2025-10"
 FILES = {"summary.csv", "sectors.csv", "agencies.csv", "problems.csv", "deadlines.csv", "conflicts.csv",
-         "reaction.csv", "federal_package.xlsx", "summary.png", "summary.pdf", "summary.html", "manifest.json"}
-SHEETS = ["Сводка", "Отрасли", "Ведомства", "Проблемы", "Сроки", "Конфликты", "Реакция"]
+         "reaction.csv", "territories.csv", "federal_package.xlsx", "summary.png", "summary.pdf", "summary.html", "manifest.json"}
+SHEETS = ["Сводка", "Отрасли", "Ведомства", "Проблемы", "Сроки", "Конфликты", "Реакция", "Территории"]
 CHECKED = ("incoming", "answered", "answered_on_time", "overdue_open", "returned", "rated", "satisfied",
            "repeated", "on_time_share", "return_share", "satisfaction_share", "rating_coverage", "completeness",
            "appeals_per_1000")
@@ -156,10 +157,66 @@ def test_the_workbook_holds_the_figures_of_the_files(sample):
     assert set(got) == set(want) and {k[0] for k in got} == {"municipality", "agency"}
     for key, (judged, within, share, median) in got.items():
         f = want[key]
+        if judged == "<3":  # a municipality with one or two incidents shows none of its figures
+            assert key[0] == "municipality" and 0 <= f["reaction_judged"] <= 2, key
+            assert within == share == median == "скрыто", key
+            continue
+        if judged == "скрыто":  # hidden so that a small one cannot be worked out from the okrug's total
+            assert key[0] == "municipality" and f["reaction_judged"] >= 3 and within == "скрыто", key
+            continue
         assert (judged, within) == (f["reaction_judged"], f["reacted_within_8h"]), key
         assert share == (None if f["reaction_8h_share"] is None else float(f["reaction_8h_share"])), key
         assert (median is None) == (f["reaction_median_minutes"] is None), key
         assert median is None or abs(median - f["reaction_median_minutes"]) <= 0.011, key
+
+
+def test_territories_suppress_small_cells_and_keep_the_totals(sample):
+    from exports.package.build import export_package
+
+    result = export_package(sample["warehouse"], PERIOD, build=False)
+    # Exact cells from the internal mart (categories of uncoded appeals are the classifier's), whose
+    # municipal totals the event files confirm independently.
+    with sample["warehouse"].connect() as conn:
+        want = {(m, c): n for m, c, n in conn.execute(
+            "select municipality_oktmo, category_code, incoming from marts__asof_2025_10.mart_municipal_categories"
+            " where period_start = '2025-10-01'")}
+    oracle: dict[str, int] = {}
+    for a in oracle_october(sample):
+        if not a["rejected"]:
+            oracle[a["oktmo"] or ""] = oracle.get(a["oktmo"] or "", 0) + 1
+    assert oracle == {m: sum(n for (k, _), n in want.items() if k == m) for m, _ in want}
+    rows = read_csv((result.path / "territories.csv").read_bytes())
+    cells = {(r["municipality_oktmo"], r["category_code"]): r["incoming"] for r in rows
+             if r["municipality_oktmo"] and r["category_code"]}
+    assert any(v == "<3" for v in cells.values())
+    for key, shown in cells.items():
+        if shown == "<3":  # a small count, or a zero hidden among them
+            assert 0 <= want.get(key, 0) <= 2, key
+        elif shown == "скрыто":
+            assert want[key] >= 3, key
+        else:
+            assert int(shown) == want[key] >= 3, key
+    # Every nonzero cell is listed (shown or hidden); the okrug's totals per category are exact.
+    assert {k for k, v in want.items() if v} <= set(cells)
+    region = {r["category_code"]: int(r["incoming"]) for r in rows if not r["municipality_oktmo"] and r["category_code"]}
+    assert region == {c: sum(v for (_, k), v in want.items() if k == c) for c in {k for _, k in want}}
+    # No line hides exactly one entry: a hidden count is never the total minus what is shown.
+    by_row: dict[str, list[str]] = {}
+    for (oktmo, _), shown in cells.items():
+        by_row.setdefault(oktmo, []).append(shown)
+    totals = {r["municipality_oktmo"]: r["incoming"] for r in rows if r["municipality_oktmo"] and not r["category_code"]}
+    for oktmo, shown in by_row.items():
+        hidden = sum(v in ("<3", "скрыто") for v in shown + [totals[oktmo]])
+        assert hidden != 1, oktmo
+    for code in region:
+        hidden = sum(v in ("<3", "скрыто") for (_, c), v in cells.items() if c == code)
+        assert hidden != 1, code
+    manifest = json.loads((result.path / "manifest.json").read_text())
+    assert manifest["suppression"]["min_cell"] == 3
+    counted = manifest["suppression"]["tables"]["territories"]
+    municipal = [sum(n for (m, _), n in want.items() if m == oktmo) for oktmo in {m for m, _ in want}]
+    assert counted["primary"] == sum(0 < n < 3 for n in list(want.values()) + municipal)
+    assert counted["unprotected"] == 0
 
 
 def test_no_personal_data_in_the_package(sample, tmp_path):
