@@ -52,12 +52,21 @@ def _events(conn, kind: str, value: str, person: list[str]) -> list[tuple]:
 
 
 def _person_appeals(conn, value: str, key: bytes) -> list[str]:
-    """The appeals (source/appeal_id) whose author the warehouse keys as `value`, in events and native rows."""
+    """The appeals (source/appeal_id) of the person the warehouse keys as `value`, in events and native rows;
+    then those of the same phone, e-mail or account id under other keys (a ПОС appeal keyed by phone and a
+    hotline call by the same phone with a name). Names alone never join: namesakes are other people."""
     events = conn.execute("select source || '/' || (payload->>'appeal_id'), payload->'author'"
                           " from raw.appeal_events where payload ? 'author'").fetchall()
     rows = conn.execute("select source || '/' || appeal_id, record from raw.source_rows").fetchall()
-    return sorted({a for a, author in events if identity.author_key(key, author) == value}
-                  | {a for a, record in rows if identity.author_key(key, identity.record_author(record)) == value})
+    authors = [(a, author or {}) for a, author in events] + [(a, identity.record_author(r)) for a, r in rows]
+    found = {a for a, author in authors if identity.author_key(key, author) == value}
+    strong = {s for a, author in authors if a in found for s in identity.strong_identifiers(author)}
+    while True:
+        more = {a for a, author in authors if a not in found and strong & identity.strong_identifiers(author)}
+        if not more:
+            return sorted(found)
+        found |= more
+        strong |= {s for a, author in authors if a in more for s in identity.strong_identifiers(author)}
 
 
 def _closed_before(conn, before: datetime) -> list[str]:

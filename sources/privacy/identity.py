@@ -16,7 +16,8 @@ EVENT_TEXTS = ("text", "answer_text")
 EVENT_PERSONAL = (*EVENT_TEXTS, "address", "location")
 # Keys of a native row's record in the warehouse vocabulary (sources/mappings) that are personal.
 RECORD_TEXTS = ("text", "answer_text")
-RECORD_PERSONAL = (*RECORD_TEXTS, "author_name", "author_phone", "author_email", "author_id", "address")
+RECORD_PERSONAL = (*RECORD_TEXTS, "author_name", "author_phone", "author_email", "author_id", "address", "lat", "lon",
+                   "url", "media_url", "status_notes")
 # attrs are "everything else the source said, verbatim": kept only where the warehouse knows them to be
 # codes, not people (the theme rubric, an operator's review decision).
 SAFE_ATTRS = ("theme", "review")
@@ -41,6 +42,17 @@ def author_identity(author: dict | None) -> str | None:
         if value:
             return prefix + value
     return None
+
+
+def strong_identifiers(author: dict | None) -> set[str]:
+    """Phone, e-mail and account id as the identity spells them: what names one person across sources."""
+    author = author or {}
+    out = set()
+    for field in ("phone", "email", "id"):
+        identity = author_identity({field: author.get(field)})
+        if identity:
+            out.add(identity)
+    return out
 
 
 def author_key(key: bytes, author: dict | None) -> str | None:
@@ -89,6 +101,11 @@ def blank_record(record: dict, payload: dict, texts_only: bool = False) -> tuple
     fields = RECORD_TEXTS if texts_only else RECORD_PERSONAL
     found = [record[f] for f in fields if isinstance(record.get(f), str) and record[f].strip()]
     new_record = {k: (None if k in fields else v) for k, v in record.items()}
-    secret = {v.strip() for v in found}
-    new_payload = {k: (None if isinstance(v, str) and v.strip() in secret else v) for k, v in payload.items()}
+    secret = {v.strip() for v in found if len(v.strip()) >= 4}
+
+    def personal(v) -> bool:  # the cell a field was read from, or one holding a piece of it (a split name)
+        text = v.strip() if isinstance(v, str) else ""
+        return len(text) >= 4 and any(text in s or s in text for s in secret)
+
+    new_payload = {k: (None if personal(v) else v) for k, v in payload.items()}
     return new_record, new_payload, found

@@ -140,6 +140,28 @@ def _hmac(key: str, value: str | None) -> str | None:
     return None if value is None else hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
+def test_the_pipeline_ran_with_least_privilege_and_raw_refuses_change(built):
+    warehouse, names, _ = built
+    with warehouse.connect() as conn:
+        writers = dict(conn.execute("select loader, array_agg(distinct loaded_by) from raw.load_batches group by 1"))
+        owners = conn.execute(
+            "select distinct pg_get_userbyid(c.relowner) from pg_class as c join pg_namespace as n"
+            " on n.oid = c.relnamespace where n.nspname in ('staging', 'intermediate', 'marts', 'reference')"
+            " and c.relkind in ('r', 'v')").fetchall()
+        published_by = conn.execute("select pg_get_userbyid(nspowner) from pg_namespace where nspname = 'marts'")
+        assert published_by.fetchone() == (names.transformer,)
+    assert {"appeal_events", "classifier"} <= set(writers) and all(v == [names.loader] for v in writers.values())
+    assert owners == [(names.transformer,)]
+    # Not even the owner of raw may change it outside the audited erasure: the guard trigger refuses.
+    with warehouse.connect() as conn:
+        for query in ("update raw.appeal_events set flags = '{}'", "delete from raw.quarantine",
+                      "truncate raw.source_rows", "update raw.load_batches set loaded = loaded",
+                      "delete from raw.appeal_labels"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+                conn.execute(query)
+            conn.rollback()
+
+
 def test_rotating_the_key_changes_every_pseudonym_and_no_figure(built, capsys):
     """Runs last in this module: it rebuilds the warehouse under a new key."""
     from orchestration.cli import main
