@@ -44,9 +44,6 @@ BASELINE = {
     "mart_deadline_control": _baseline(
         "mart_deadline_control", *not_null("appeal_key", "control_status"), unique("appeal_key"),
         in_set("control_status", ["open", "open_overdue", "answered_late"])),
-    "mart_municipal_categories": _baseline(
-        "mart_municipal_categories", *not_null("period_start", "municipality_oktmo", "category_code", "incoming"),
-        unique("period_start", "municipality_oktmo", "category_code"), *non_negative("incoming")),
     "mart_conflicts": _baseline("mart_conflicts", *not_null("conflict_id", "reason_code", "appeal_key"),
                                 unique("conflict_id")),
 }

@@ -236,3 +236,39 @@ def test_embedded_roles_log_in_over_tcp_with_a_kept_password(embedded_home, caps
     assert main(["db", "roles"]) == 0  # nothing to change the second time, the password included
     assert "roles already in place" in capsys.readouterr().out
     assert main(["db", "status"]) == 0 and stored["tsur_bi"] not in capsys.readouterr().out
+
+
+def test_raw_is_append_only_for_every_role_and_only_an_audited_erasure_changes_it(warehouse, database_url,
+                                                                                    server_url, tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text(event_line("e1") + "\n{broken\n", encoding="utf-8")
+    changes = ("update raw.appeal_events set flags = '{}'", "delete from raw.appeal_events",
+               "truncate raw.appeal_events cascade", "update raw.load_batches set loaded = loaded",
+               "delete from raw.quarantine", "update raw.source_rows set flags = '{}'")
+    with private_roles(database_url, server_url) as names:
+        with warehouse.connect(autocommit=True) as conn:
+            ensure_roles(conn, names)
+        with connect_as(database_url, names.loader) as loader:
+            loader.autocommit = False
+            assert load_event_file(loader, path).loaded == 1  # inserting, and finishing its batch row, works
+            loader.autocommit = True
+            assert loader.execute("select loaded_by from raw.load_batches").fetchall() == [(names.loader,)]
+            for query in changes:  # its UPDATE grant on load_batches does not reach a finished batch
+                assert is_denied(loader, query), query
+        with connect_as(database_url, names.transformer) as transformer:
+            assert transformer.execute("select count(*) from raw.appeal_events").fetchone() == (1,)
+            for query in changes + ("insert into raw.quarantine select * from raw.quarantine",):
+                assert is_denied(transformer, query), query
+        with connect_as(database_url, names.bi) as bi:
+            assert is_denied(bi, "select * from raw.appeal_events")
+        # The owner too: the trigger refuses whoever asks, outside an erasure's transaction.
+        with warehouse.connect() as owner:
+            for query in changes:
+                with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+                    owner.execute(query)
+                owner.rollback()
+            owner.execute("insert into privacy.erasure_requests (kind, target_sha256, requested_by)"
+                          " values ('appeal', 'test', 'test')")
+            assert owner.execute("update raw.appeal_events set flags = '{erased}'").rowcount == 1
+            owner.rollback()  # the request and the change go together, or neither
+            assert owner.execute("select count(*) from privacy.erasure_requests").fetchone() == (0,)

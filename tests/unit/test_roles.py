@@ -25,22 +25,22 @@ def test_scram_verifier_follows_rfc_5802():
 def test_role_names_follow_the_prefix_and_refuse_odd_names(monkeypatch):
     monkeypatch.delenv("TSUR_ROLE_PREFIX", raising=False)
     monkeypatch.delenv("TSUR_BI_ROLE", raising=False)
-    assert RoleNames.from_env() == RoleNames("tsur_loader", "tsur_transformer", "tsur_bi")
+    assert RoleNames.from_env() == RoleNames("tsur_loader", "tsur_transformer", "tsur_bi", "tsur_reporter")
     monkeypatch.setenv("TSUR_ROLE_PREFIX", "nao_")
     monkeypatch.setenv("TSUR_BI_ROLE", "powerbi")
-    assert RoleNames.from_env().all() == ("nao_loader", "nao_transformer", "powerbi")
+    assert RoleNames.from_env().all() == ("nao_loader", "nao_transformer", "powerbi", "nao_reporter")
     monkeypatch.setenv("TSUR_ROLE_PREFIX", 'x"; drop table raw.appeal_events; --')
     with pytest.raises(RolesError, match="TSUR_ROLE_PREFIX"):
         RoleNames.from_env()
 
 
 def test_role_passwords_are_generated_once_and_kept_private(tmp_path):
-    names = RoleNames("a_loader", "a_transformer", "a_bi")
+    names = RoleNames("a_loader", "a_transformer", "a_bi", "a_reporter")
     first = role_passwords(tmp_path, names)
-    assert len(set(first.values())) == 3 and all(len(p) >= 32 for p in first.values())
+    assert len(set(first.values())) == 4 and all(len(p) >= 32 for p in first.values())
     assert (tmp_path / "role-passwords.json").stat().st_mode & 0o777 == 0o600
     assert role_passwords(tmp_path, names) == first
-    other = role_passwords(tmp_path, RoleNames("b_loader", "b_transformer", "b_bi"))
+    other = role_passwords(tmp_path, RoleNames("b_loader", "b_transformer", "b_bi", "b_reporter"))
     assert not set(other.values()) & set(first.values())
     assert role_passwords(tmp_path, names) == first
 
