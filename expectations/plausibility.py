@@ -42,8 +42,11 @@ class Rule:
 RULES = (
     Rule("received_long_before_its_source", "fct_appeals", "marts.fct_appeals", "t.appeal_key",
          "t.received_at::text",
-         f"t.received_at < '{SINCE}'::timestamptz or t.received_at < (select percentile_disc(0.01) within group"
-         f" (order by o.received_at) from {{relation}} as o where o.source = t.source) - interval '{GAP_YEARS} years'",
+         # Uncorrelated (a hashed subplan, each source's percentile computed once), not a subquery per row.
+         f"t.received_at < '{SINCE}'::timestamptz or t.appeal_key in (select a.appeal_key from {{relation}} as a"
+         f" join (select source, percentile_disc(0.01) within group (order by received_at) as usual"
+         f" from {{relation}} group by source) as o using (source)"
+         f" where a.received_at < o.usual - interval '{GAP_YEARS} years')",
          f"поступление раньше {SINCE} или более чем на {GAP_YEARS} лет раньше основной массы обращений источника"),
     Rule("deadline_far_ahead", "fct_appeals", "marts.fct_appeals", "t.appeal_key", "t.due_at::text",
          f"t.due_at > t.received_at + interval '{TERM_DAYS} days'",

@@ -17,12 +17,12 @@ def cmd_classify(args: argparse.Namespace) -> None:
 
     wh = warehouse()
     if args.train:
-        with wh.connect() as conn:
+        with wh.connect("transformer") as conn, wh.connect("loader") as write_conn:
             print(json.dumps(run.train(conn, min_appeals=1 if args.force else run.training.MIN_APPEALS,
-                                       growth=0.0 if args.force else run.training.RETRAIN_GROWTH),
-                             ensure_ascii=False))
+                                       growth=0.0 if args.force else run.training.RETRAIN_GROWTH,
+                                       write_conn=write_conn), ensure_ascii=False))
         return
-    with wh.connect() as read_conn, wh.connect() as write_conn:
+    with wh.connect("loader") as read_conn, wh.connect("loader") as write_conn:
         print(run.classify_new(read_conn, write_conn, full=args.full).line())
     print("Категории попадут в витрины при следующей сборке: tsur build")
 
