@@ -106,8 +106,12 @@ def build_as_of(warehouse, *, as_of: datetime, batch_hwm: int | None, schema_suf
         with warehouse.connect() as conn:
             batch_hwm = conn.execute("select coalesce(max(batch_id), 0) from raw.load_batches").fetchone()[0]
     variables = dbt_vars(as_of, batch_hwm, schema_suffix)
+    from orchestration.roles import build_bi_role
+
+    with warehouse.connect() as conn:  # the exports read the picture as the reporter, a member of BI
+        bi_role = build_bi_role(conn, warehouse.settings.home, warehouse.server is not None)
     env = {**os.environ, **warehouse.dbt_env()}
-    result = subprocess.run(dbt_command(_dbt_executable(), variables, select), env=env, capture_output=True,
+    result = subprocess.run(dbt_command(_dbt_executable(), {**variables, "bi_role": bi_role}, select), env=env, capture_output=True,
                             text=True, cwd=DBT_PROJECT_DIR)
     if result.returncode != 0:
         tail = (result.stdout[-4000:] + "\n" + result.stderr[-1000:]).strip()

@@ -263,3 +263,9 @@ def bi_role_for_build(conn: psycopg.Connection, names: RoleNames, passwords: dic
         ensure_roles(conn, names, passwords)
         return names.bi
     return names.bi if _existing(conn, (names.bi,)) else ""
+
+
+def build_bi_role(conn: psycopg.Connection, home: Path, embedded: bool) -> str:
+    """The role a build (current or as-of) grants the marts to: made sure of on the embedded server."""
+    names = RoleNames.from_env()
+    return bi_role_for_build(conn, names, role_passwords(home, names) if embedded else None)

@@ -156,6 +156,20 @@ def test_an_appeal_and_a_line_are_erased_by_their_own_handles_and_the_roles_cann
                              " values ('appeal', 'x', 'me')")
 
 
+def test_the_package_is_read_as_the_reporter_with_its_small_cells_hidden(built, capsys):
+    """Exports run as the reporter: the as-of picture must be granted to it, as the current marts are."""
+    from orchestration.cli import main
+
+    warehouse, names, _ = built
+    assert main(["export", "--period", "2025-10"]) == 0, capsys.readouterr().err
+    with warehouse.connect() as conn:
+        assert conn.execute("select has_schema_privilege(%s, 'marts__asof_2025_10', 'usage'),"
+                            " has_schema_privilege(%s, 'intermediate__asof_2025_10', 'usage')",
+                            (names.reporter, names.reporter)).fetchone() == (True, False)
+    rows = (warehouse.settings.export_dir / "2025-10" / "r1" / "territories.csv").read_text().splitlines()
+    assert len(rows) > 10 and any(",<3" in r for r in rows)
+
+
 def test_retention_blanks_texts_of_long_closed_appeals_only(built):
     from orchestration.retention import run_retention
 

@@ -22,11 +22,9 @@ class DbtBuildConfig(dg.Config):
 
 def build_bi_role(conn, wh) -> str:
     """The role dbt grants the marts to: made sure of on the embedded server, else used if it exists."""
-    from orchestration.roles import RoleNames, bi_role_for_build, role_passwords
+    from orchestration.roles import build_bi_role as bi_role
 
-    names = RoleNames.from_env()
-    passwords = role_passwords(wh.settings.home, names) if wh.server is not None else None
-    return bi_role_for_build(conn, names, passwords)
+    return bi_role(conn, wh.settings.home, wh.server is not None)
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
