@@ -106,7 +106,8 @@ def publishable(conn, schema: str, month: date, tables: list[Table], k: int) -> 
         out.append(table)
     return out + [territory], {
         "min_cell": k,
-        "rule": f"municipal counts 1..{k - 1} shown as «<{k}» (primary); others hidden as «{SECONDARY}» so that "
-                "no line (municipality, category, totals) hides exactly one, and no hidden small count is pinned "
-                "to one value by the shown figures (linear-programming audit); okrug totals are never hidden",
+        "rule": f"municipal counts 1..{k - 1} hidden (primary); more hidden (secondary) so that no line "
+                "(municipality, category, totals) hides exactly one and no hidden small count is pinned to one "
+                f"value by the shown figures (linear-programming audit); hidden counts below {k} show as «<{k}», "
+                f"others as «{SECONDARY}»; the okrug's totals are never hidden",
         "tables": report}

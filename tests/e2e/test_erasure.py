@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from orchestration.defs.transform.assets import dbt_run_config
+from sources.classify import store
 from sources.sample import build_world, generate_sample
 from tests.conftest import TEST_PII_KEY, fresh_database, project_env
 from tests.dbroles import private_roles
@@ -117,7 +118,11 @@ def test_an_erased_author_is_gone_and_only_their_figures_move(built, capsys):
         texts_left = conn.execute("select count(*) from raw.appeal_events where 'erased' = any(flags)"
                                   " and payload->>'text' is not null").fetchone()
         digest = raw_digest(conn)
+        # What the classifier trains on and the review worklist shows is read from raw: their texts are gone.
+        inputs = conn.execute(store.inputs_sql("%(keys)s"),
+                              {"keys": [f"{a.source}/{a.appeal_id}" for a in appeals]}).fetchall()
     assert texts_left == (0,)
+    assert len(inputs) == len(appeals) and all(row[4] is None for row in inputs)
     moved = {k[4] for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
     assert moved <= MOVABLE, moved
     # Again: nothing left to erase, nothing changes; the request is recorded all the same.
