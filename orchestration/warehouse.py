@@ -102,12 +102,18 @@ class Warehouse:
         with self.connect() as conn:
             return usable(conn, RoleNames.from_env(), kind)
 
+    def _role_params(self, role: str | None) -> tuple[dict[str, str], str | None]:
+        """(connection parts, role to switch to) for a step of `role`: its own URL, or the URL's with SET ROLE."""
+        own_url = os.environ.get(ROLE_URLS[role]) if role else None
+        if own_url:
+            return {k: str(v) for k, v in conninfo_to_dict(own_url).items()}, None
+        return self.params(), self.role_name(role) if role else None
+
     def sqlalchemy_url(self, driver: str = "postgresql+psycopg2", role: str | None = None, **query: str) -> str:
-        """The URL for SQLAlchemy (GX, Dagster storage); with `role`, a session that takes that role."""
-        name = self.role_name(role) if role else None
+        """The URL for SQLAlchemy (GX, Dagster storage); with `role`, a session of that role."""
+        p, name = self._role_params(role)
         if name:
             query = {**query, "options": (query.get("options", "") + f" -c role={name}").strip()}
-        p = self.params()
         host = p.get("host", "")
         if host.startswith("/"):  # a socket directory goes in the query, not the authority
             query = {"host": host, **query}
@@ -124,9 +130,7 @@ class Warehouse:
 
     def dbt_env(self) -> dict[str, str]:
         """Environment for a dbt process: connection parts for profiles.yml and the pseudonym key pads."""
-        own_url = os.environ.get(ROLE_URLS["transformer"])
-        p = {k: str(v) for k, v in conninfo_to_dict(own_url).items()} if own_url else self.params()
-        role = None if own_url else self.role_name("transformer")
+        p, role = self._role_params("transformer")
         options = pii.pgoptions(self.settings.pii_key) + (f" -c role={role}" if role else "")
         return {
             "TSUR_PG_HOST": p.get("host", "localhost"),

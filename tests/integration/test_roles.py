@@ -272,3 +272,23 @@ def test_raw_is_append_only_for_every_role_and_only_an_audited_erasure_changes_i
             assert owner.execute("update raw.appeal_events set flags = '{erased}'").rowcount == 1
             owner.rollback()  # the request and the change go together, or neither
             assert owner.execute("select count(*) from privacy.erasure_requests").fetchone() == (0,)
+
+
+def test_a_role_of_its_own_login_is_taken_from_its_url(warehouse, database_url, server_url, monkeypatch):
+    with private_roles(database_url, server_url) as names:
+        with warehouse.connect(autocommit=True) as conn:
+            ensure_roles(conn, names)
+            conn.execute(sql.SQL("alter role {} login password {}").format(
+                sql.Identifier(names.transformer), sql.Literal(scram_verifier("tr-pw"))))
+        url = _user_url(database_url, names.transformer, "tr-pw")
+        monkeypatch.setenv("TSUR_TRANSFORMER_URL", url)
+        with warehouse.connect("transformer") as conn:
+            assert conn.execute("select session_user, current_user").fetchone() == (names.transformer,) * 2
+        assert warehouse.dbt_env()["TSUR_PG_USER"] == names.transformer
+        assert "role=" not in warehouse.dbt_env()["PGOPTIONS"]
+        assert names.transformer in warehouse.sqlalchemy_url(role="transformer")
+        # Without its own URL, the URL's user switches to the role.
+        monkeypatch.delenv("TSUR_TRANSFORMER_URL")
+        with warehouse.connect("loader") as conn:
+            assert conn.execute("select current_user").fetchone() == (names.loader,)
+        assert f"-c role={names.transformer}" in warehouse.dbt_env()["PGOPTIONS"]
