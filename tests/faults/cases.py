@@ -31,7 +31,7 @@ from sources.sample import generate_sample
 from tests.conftest import run_dbt
 
 # The clocks of the build that wrote a row (_built_*) are lineage too: the last batch id differs by load order.
-LINEAGE = ("batch_id", "last_batch_id", "quarantine_id", "loaded_at", "started_at", "finished_at",
+LINEAGE = ("batch_id", "last_batch_id", "quarantine_id", "loaded_at", "started_at", "finished_at", "opened_txid",
            "quarantined_at", "_built_hwm", "_built_as_of")
 # A quarantine reason may name the earlier batch a conflicting row is in, or the latest moment allowed
 # when the line was judged (load time + tolerance): lineage and wall clock as well.

@@ -9,7 +9,7 @@ from tests.faults.cases import CASES, build, schema_digests
 pytestmark = pytest.mark.slow
 # Everything but these is derived from raw and may be dropped at any time; reports (what was reported) and
 # quality (validation history) are records of what the warehouse did, not derived data.
-KEPT = {"raw", "public", "dagster", "reports", "quality"}
+KEPT = {"raw", "public", "dagster", "reports", "quality", "privacy"}
 
 
 def derived_schemas(conn) -> list[str]:
