@@ -8,7 +8,7 @@ from pathlib import Path
 import psycopg
 
 COLUMNS = ["month", "sector_code", "sector_name", "channel_code", "channel_name", "incoming", "answered",
-           "answered_on_time", "on_time_share", "overdue", "median_answer_working_days", "rated", "satisfied",
+           "answered_on_time", "on_time_share", "overdue_open", "resolution_median_days", "rated", "satisfied",
            "satisfaction_share"]
 
 

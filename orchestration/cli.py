@@ -10,14 +10,15 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
 
-from orchestration.commands import CliError, admin, classification, database, intake, pipeline, privacy  # noqa: E402
+from orchestration.commands import (  # noqa: E402
+    CliError, admin, classification, database, intake, pipeline, privacy, query)
 from orchestration.reporting import add_report_command  # noqa: E402
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tsur", description="Хранилище обращений ЦУР НАО")
     sub = p.add_subparsers(dest="command", required=True)
-    for area in (pipeline, intake, classification, database, admin, privacy):
+    for area in (pipeline, intake, classification, database, admin, privacy, query):
         area.add_commands(sub)
     add_report_command(sub)
     return p

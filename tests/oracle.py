@@ -86,12 +86,15 @@ class Appeal:
         rating = ratings[-1] if ratings else None
         overdue = not rejected and ((first_answer is not None and first_answer > due)
                                     or (not is_answered and closed is None and as_of > due))
+        # The catalogue's overdue_open: still in work (no answer in force, not closed) past the deadline.
+        overdue_open = not rejected and not is_answered and closed is None and as_of > due
         return {
             "key": f"{self.source}/{self.appeal_id}", "channel": channel, "regime": regime,
             "sector": sector_of.get(category, "other"), "category": category,
             "month": received.astimezone(MSK).date().replace(day=1), "received": received,
             "rejected": rejected, "first_answer": first_answer, "is_answered": is_answered,
             "due": due, "on_time": first_answer <= due if first_answer else None, "overdue": overdue,
+            "overdue_open": overdue_open,
             "rating": rating, "satisfied": rating >= 4 if rating is not None else None,
             "answer_hours": (first_answer - received).total_seconds() / 3600 if first_answer else None,
             "answer_working_days": working_days_between(received.astimezone(MSK).date(),

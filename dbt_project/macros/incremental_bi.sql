@@ -1,4 +1,4 @@
-{#- The BI layer kept incrementally per appeal (int_appeal_measures, mart_deadline_control, mart_conflicts).
+{#- The BI layer kept incrementally per appeal (fct_appeal_measures, mart_deadline_control, mart_conflicts).
 
     What a row of these models says about an appeal depends on the appeal (fct_appeals) and on the appeals
     of the same author or address just before it (repeats, repeats after an answer). So a build refreshes

@@ -1,60 +1,73 @@
-{#- The catalogue of ЦУР indicators: each KPI's SQL is defined here once and used by every mart.
-    The expressions aggregate rows of int_appeal_measures (appeals received, rejected ones excluded).
-    Formulas in words are the docs blocks of models/marts/bi/_kpis.md (one per indicator).
-    kind: count — a number of appeals; share — num / den of two counts (empty when den = 0);
-    quantile — of a per-appeal duration (of the rows `where` admits, all when absent); rate — per 1,000
-    residents. The reaction_* indicators are of social-network incidents only (channel incident). -#}
+{#- The catalogue of ЦУР indicators. The one definition of each KPI is its metric in the semantic layer
+    (models/marts/semantic): Russian label, formula (description), unit and direction (meta) and, through
+    its measures, its SQL. These macros turn a metric into an aggregate over fct_appeal_measures, so the marts
+    compute exactly what `tsur query` (MetricFlow) computes.
+    kind: count — a sum of 0/1 per appeal; share — numerator / denominator of two metrics (empty when the
+    denominator is 0); quantile — percentile_cont of a per-appeal duration (nulls left out); rate — per 1,000
+    residents (the mart passes its population expression). Metrics of other kinds are not indicators.
+    dbt's unit tests compile without the graph, so the list itself is kpi_definitions(), generated from the
+    metrics after each parse (orchestration/semantic.py); a run with the graph refuses a stale copy. -#}
 {% macro kpi_catalog() %}
-    {{ return([
-        {'code': 'incoming', 'name': 'Поступило', 'kind': 'count', 'where': 'true', 'headline': true},
-        {'code': 'answered', 'name': 'Получили ответ', 'kind': 'count', 'where': 'has_answer', 'headline': true},
-        {'code': 'answered_on_time', 'name': 'Ответ в срок', 'kind': 'count', 'where': 'is_answered_on_time', 'headline': true},
-        {'code': 'overdue_open', 'name': 'Просрочено в работе', 'kind': 'count', 'where': 'is_open_overdue', 'headline': true},
-        {'code': 'with_interim', 'name': 'С промежуточным ответом', 'kind': 'count', 'where': 'has_interim_answer', 'headline': false},
-        {'code': 'redirected', 'name': 'Перенаправлено', 'kind': 'count', 'where': 'is_redirected', 'headline': false},
-        {'code': 'returned', 'name': 'Возвращено на доработку', 'kind': 'count', 'where': 'is_returned', 'headline': true},
-        {'code': 'rated', 'name': 'Оценено', 'kind': 'count', 'where': 'is_rated', 'headline': true},
-        {'code': 'satisfied', 'name': 'Удовлетворены (оценка 4–5)', 'kind': 'count', 'where': 'is_satisfied', 'headline': true},
-        {'code': 'repeated', 'name': 'Повторные', 'kind': 'count', 'where': 'is_repeat', 'headline': false},
-        {'code': 'substantive', 'name': 'Ответ по существу', 'kind': 'count', 'where': 'has_substantive_result', 'headline': false},
-        {'code': 'on_time_share', 'name': 'Доля ответов в срок', 'kind': 'share', 'num': 'answered_on_time', 'den': 'answered', 'headline': true},
-        {'code': 'interim_share', 'name': 'Доля с промежуточным ответом', 'kind': 'share', 'num': 'with_interim', 'den': 'incoming', 'headline': false},
-        {'code': 'redirect_share', 'name': 'Доля перенаправленных', 'kind': 'share', 'num': 'redirected', 'den': 'incoming', 'headline': false},
-        {'code': 'return_share', 'name': 'Доля возвратов на доработку', 'kind': 'share', 'num': 'returned', 'den': 'answered', 'headline': true},
-        {'code': 'satisfaction_share', 'name': 'Доля удовлетворенных', 'kind': 'share', 'num': 'satisfied', 'den': 'rated', 'headline': true},
-        {'code': 'rating_coverage', 'name': 'Охват оценками', 'kind': 'share', 'num': 'rated', 'den': 'answered', 'headline': true},
-        {'code': 'repeat_share', 'name': 'Доля повторных', 'kind': 'share', 'num': 'repeated', 'den': 'incoming', 'headline': true},
-        {'code': 'completeness', 'name': 'Полнота реагирования', 'kind': 'share', 'num': 'answered', 'den': 'incoming', 'headline': false},
-        {'code': 'substantive_share', 'name': 'Доля ответов по существу', 'kind': 'share', 'num': 'substantive', 'den': 'answered', 'headline': false},
-        {'code': 'first_reaction_median_hours', 'name': 'Первая реакция, медиана (рабочих часов)', 'kind': 'quantile', 'column': 'first_reaction_working_hours', 'p': 0.5, 'headline': true},
-        {'code': 'first_reaction_p90_hours', 'name': 'Первая реакция, 90-й процентиль (рабочих часов)', 'kind': 'quantile', 'column': 'first_reaction_working_hours', 'p': 0.9, 'headline': false},
-        {'code': 'resolution_median_days', 'name': 'Решение, медиана (рабочих дней)', 'kind': 'quantile', 'column': 'resolution_working_days', 'p': 0.5, 'headline': true},
-        {'code': 'resolution_p90_days', 'name': 'Решение, 90-й процентиль (рабочих дней)', 'kind': 'quantile', 'column': 'resolution_working_days', 'p': 0.9, 'headline': false},
-        {'code': 'reaction_judged', 'name': 'Инциденты с оцененной реакцией', 'kind': 'count', 'where': "channel = 'incident' and is_reaction_judged", 'headline': false},
-        {'code': 'reacted_within_8h', 'name': 'Инциденты с реакцией за 8 рабочих часов', 'kind': 'count', 'where': "channel = 'incident' and is_reacted_within_8h", 'headline': false},
-        {'code': 'reaction_8h_share', 'name': 'Доля инцидентов с реакцией за 8 рабочих часов', 'kind': 'share', 'num': 'reacted_within_8h', 'den': 'reaction_judged', 'headline': true},
-        {'code': 'reaction_median_minutes', 'name': 'Реакция на инцидент, медиана (минут)', 'kind': 'quantile', 'column': 'first_reaction_minutes', 'where': "channel = 'incident'", 'p': 0.5, 'headline': true},
-        {'code': 'appeals_per_1000', 'name': 'Обращений на 1 000 жителей', 'kind': 'rate', 'headline': true},
-    ]) }}
+    {%- set specs = kpi_definitions() -%}
+    {%- if execute and graph.get('metrics') -%}
+        {%- set current = kpi_catalog_from_graph() -%}
+        {%- if current != specs -%}
+            {{ exceptions.raise_compiler_error("macros/kpi_definitions.sql is older than the metrics: run "
+                ~ "`tsur build` or `python -m orchestration.semantic` to regenerate it") }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(specs) }}
+{% endmacro %}
+
+{#- The same list read from the metrics of the graph (orchestration/semantic.py does it from the manifest). -#}
+{% macro kpi_catalog_from_graph() %}
+    {%- set measures = {} -%}
+    {%- for model in graph.semantic_models.values() if model.name == 'appeals' -%}
+        {%- for measure in model.measures -%}
+            {%- do measures.update({measure.name: measure}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set specs = [] -%}
+    {%- for metric in graph.metrics.values() if metric.config.meta.kind in ('count', 'share', 'quantile', 'rate') -%}
+        {%- set meta = metric.config.meta -%}
+        {%- set spec = {'code': metric.name, 'name': metric.label, 'kind': meta.kind, 'unit': meta.unit,
+                        'higher_is_better': meta.higher_is_better, 'headline': meta.headline,
+                        'order': meta.order, 'formula': metric.description | trim} -%}
+        {%- if meta.kind == 'share' -%}
+            {%- do spec.update({'num': metric.type_params.numerator.name,
+                                'den': metric.type_params.denominator.name}) -%}
+        {%- elif meta.kind in ('count', 'quantile') -%}
+            {%- set measure = measures[metric.type_params.measure.name] -%}
+            {%- do spec.update({'expr': measure.expr, 'agg': measure.agg}) -%}
+            {%- if measure.agg == 'percentile' -%}
+                {%- do spec.update({'p': measure.agg_params.percentile}) -%}
+            {%- endif -%}
+        {%- endif -%}
+        {%- do specs.append(spec) -%}
+    {%- endfor -%}
+    {{ return(specs | sort(attribute='order')) }}
 {% endmacro %}
 
 {% macro kpi_spec(code) %}
     {%- for spec in kpi_catalog() if spec.code == code -%}
         {{ return(spec) }}
     {%- endfor -%}
-    {{ exceptions.raise_compiler_error("unknown indicator: " ~ code) }}
+    {%- if execute -%}
+        {{ exceptions.raise_compiler_error("unknown indicator: " ~ code) }}
+    {%- endif -%}
 {% endmacro %}
 
 {#- The aggregate expression of one indicator; `population` is the residents' expression for rates. -#}
 {% macro kpi(code, population=none) -%}
     {%- set spec = kpi_spec(code) -%}
-    {%- if spec.kind == 'count' -%}
-        (count(*) filter (where {{ spec['where'] }}))::integer
+    {%- if not spec -%}
+        null
+    {%- elif spec.kind == 'count' -%}
+        (sum({{ spec.expr }}))::integer
     {%- elif spec.kind == 'share' -%}
         round({{ kpi(spec.num) }}::numeric / nullif({{ kpi(spec.den) }}, 0), 4)
     {%- elif spec.kind == 'quantile' -%}
-        round((percentile_cont({{ spec.p }}) within group (order by {{ spec.column }})
-            {%- if spec['where'] %} filter (where {{ spec['where'] }}){% endif %})::numeric, 2)
+        round((percentile_cont({{ spec.p }}) within group (order by {{ spec.expr }}))::numeric, 2)
     {%- elif spec.kind == 'rate' -%}
         {%- if population is none -%}
             {{ exceptions.raise_compiler_error("appeals_per_1000 needs a population expression") }}
@@ -68,4 +81,9 @@
     {%- for spec in kpi_catalog() if spec.kind != 'rate' or population is not none %}
         {{ kpi(spec.code, population) }} as {{ spec.code }}{{ ',' if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+
+{#- A text constant for SQL, quotes doubled (labels and formulas are prose). -#}
+{% macro sql_text(value) -%}
+    {{ "null" if value is none else "'" ~ (value | string | replace("'", "''")) ~ "'" }}
 {%- endmacro %}

@@ -34,18 +34,17 @@ class Table:
 C = Column
 SECTOR_INDICATORS = ("incoming", "answered", "answered_on_time", "on_time_share", "overdue_open", "returned",
                      "rated", "satisfied", "satisfaction_share", "resolution_median_days", "appeals_per_1000")
-SECTOR_HEADERS = {"incoming": ("Поступило", "int"), "answered": ("Получили ответ", "int"),
-                  "answered_on_time": ("Ответ в срок", "int"), "on_time_share": ("Доля в срок", "share"),
-                  "overdue_open": ("Просрочено в работе", "int"), "returned": ("Возвращено", "int"),
-                  "rated": ("Оценено", "int"), "satisfied": ("Удовлетворены", "int"),
-                  "satisfaction_share": ("Доля удовлетворенных", "share"),
-                  "resolution_median_days": ("Решение, медиана (раб. дн.)", "num"),
-                  "appeals_per_1000": ("На 1 000 жителей", "num")}
 REACTION_INDICATORS = ("reaction_judged", "reacted_within_8h", "reaction_8h_share", "reaction_median_minutes")
-REACTION_HEADERS = {"reaction_judged": ("Инцидентов с оцененной реакцией", "int"),
-                    "reacted_within_8h": ("Реакция за 8 рабочих часов", "int"),
-                    "reaction_8h_share": ("Доля с реакцией за 8 рабочих часов", "share"),
-                    "reaction_median_minutes": ("Реакция, медиана (минут)", "num")}
+AGENCY_INDICATORS = ("incoming", "answered", "rated", "on_time_share", "satisfaction_share", "return_share",
+                     "resolution_median_days")
+_KIND_FORMAT = {"count": "int", "share": "share", "quantile": "num", "rate": "num"}
+
+
+def kpi_columns(conn, schema: str, indicators: tuple[str, ...]) -> list[Column]:
+    """Columns of indicators headed by their names in the catalogue (dim_kpis: the semantic layer's labels)."""
+    rows = _fetch(conn, "select indicator, indicator_name, indicator_kind from {marts}.dim_kpis", schema, {})
+    known = {code: (name, _KIND_FORMAT[kind]) for code, name, kind in rows}
+    return [C(i, *known[i]) for i in indicators]
 
 
 def _fetch(conn: psycopg.Connection, query: str, schema: str, params: dict) -> tuple[tuple, ...]:
@@ -82,7 +81,7 @@ def sectors(conn, schema: str, month: date) -> Table:
         )
         select * from final""", schema, {"month": month})
     columns = [C("sector_code", "Код блока"), C("sector_name", "Отраслевой блок")]
-    columns += [C(i, *SECTOR_HEADERS[i]) for i in SECTOR_INDICATORS]
+    columns += kpi_columns(conn, schema, SECTOR_INDICATORS)
     return Table("Отрасли", "sectors", tuple(columns), ("sector_code",), rows)
 
 
@@ -97,15 +96,14 @@ def agencies(conn, schema: str, month: date) -> Table:
             order by score_rank nulls last, incoming desc, agency_code
         )
         select * from final""", schema, {"month": month})
-    return Table("Ведомства", "agencies", (
-        C("agency_code", "Код органа"), C("agency_name", "Орган или организация"),
-        C("agency_short_name", "Краткое название"), C("agency_sector_name", "Основной блок"), C("incoming", "Поступило", "int"),
-        C("answered", "Получили ответ", "int"), C("rated", "Оценено", "int"),
-        C("on_time_share", "Доля в срок", "share"), C("satisfaction_share", "Доля удовлетворенных", "share"),
-        C("return_share", "Доля возвратов", "share"), C("resolution_median_days", "Решение, медиана (раб. дн.)",
-                                                         "num"),
-        C("score", "Оценка (0–100)", "num"), C("score_rank", "Место", "int"),
-        C("rating_status_name", "Статус оценки")), ("agency_code",), rows)
+    columns = [C("agency_code", "Код органа"), C("agency_name", "Орган или организация"),
+               C("agency_short_name", "Краткое название"), C("agency_sector_name", "Основной блок")]
+    kpis = {c.name: c for c in kpi_columns(conn, schema, AGENCY_INDICATORS)}
+    columns += [kpis[i] for i in ("incoming", "answered", "rated", "on_time_share", "satisfaction_share",
+                                  "return_share", "resolution_median_days")]
+    columns += [C("score", "Оценка (0–100)", "num"), C("score_rank", "Место", "int"),
+                C("rating_status_name", "Статус оценки")]
+    return Table("Ведомства", "agencies", tuple(columns), ("agency_code",), rows)
 
 
 def problems(conn, schema: str, month: date) -> Table:
@@ -192,7 +190,7 @@ def reaction(conn, schema: str, month: date) -> Table:
         )
         select * from final""", schema, {"month": month})
     columns = [C("slice_kind", "Разрез"), C("slice_code", "Код (ОКТМО или код органа)"), C("slice_name", "Название")]
-    columns += [C(i, *REACTION_HEADERS[i]) for i in REACTION_INDICATORS]
+    columns += kpi_columns(conn, schema, REACTION_INDICATORS)
     return Table("Реакция", "reaction", tuple(columns), ("slice_kind", "slice_code"), rows)
 
 

@@ -2,7 +2,7 @@
 
 The mart side is what a BI tool sends; the facts side is what an analyst without marts would write: fold
 `marts.fct_appeal_events` into one row per appeal (the warehouse's own rules, int_appeals__folded and
-int_appeal_measures), then aggregate. `measure` checks that both sides give the same answer and times them.
+fct_appeal_measures), then aggregate. `measure` checks that both sides give the same answer and times them.
 Only figures that are exactly reproducible from events are used (no deadlines in working time).
 """
 

@@ -142,7 +142,7 @@ def test_the_workbook_holds_the_figures_of_the_files(sample):
     # Sectors add up to the okrug; the rating's bodies hold every appeal assigned to a body.
     sectors = list(book["Отрасли"].iter_rows(min_row=2, values_only=True))
     assert sum(row[2] for row in sectors) == want["incoming"]
-    assert {book["Отрасли"].cell(1, c).value for c in (3, 6)} == {"Поступило", "Доля в срок"}
+    assert {book["Отрасли"].cell(1, c).value for c in (3, 6)} == {"Поступило", "Доля ответов в срок"}
     assert book["Отрасли"]["F2"].number_format == "0.0%"
     csv_rows = (path.parent / "sectors.csv").read_text(encoding="utf-8").splitlines()
     assert len(csv_rows) == len(sectors) + 1 and csv_rows[0].startswith("sector_code,sector_name,incoming")

@@ -129,7 +129,7 @@ def test_the_late_answer_stays_out_of_the_speed_figures(built):
     conn = built["conn"]
     late, kept = conn.execute(
         "select max(resolution_working_days) filter (where appeal_key = 'gorod-2010/G-1'),"
-        " count(resolution_working_days) filter (where source = 'gorod-2010') from intermediate.int_appeal_measures"
+        " count(resolution_working_days) filter (where source = 'gorod-2010') from marts.fct_appeal_measures"
         ).fetchone()
     assert late is None and kept == 7
     answer_days = conn.execute("select answer_working_days from marts.fct_appeals where appeal_key = 'gorod-2010/G-1'"

@@ -96,14 +96,14 @@ def test_mart_sector_monthly_matches_the_independent_reading(built, conn):
         cell["incoming"] += 1
         cell["answered"] += t["first_answer"] is not None
         cell["answered_on_time"] += bool(t["on_time"])
-        cell["overdue"] += t["overdue"]
+        cell["overdue_open"] += t["overdue_open"]
         cell["rated"] += t["rating"] is not None
         cell["satisfied"] += bool(t["satisfied"])
-    rows = conn.execute("select month, sector_code, channel_code, incoming, answered, answered_on_time, overdue,"
+    rows = conn.execute("select month, sector_code, channel_code, incoming, answered, answered_on_time, overdue_open,"
                         " rated, satisfied, on_time_share from marts.mart_sector_monthly").fetchall()
-    got = {(r[0], r[1], r[2]): dict(zip(["incoming", "answered", "answered_on_time", "overdue", "rated",
+    got = {(r[0], r[1], r[2]): dict(zip(["incoming", "answered", "answered_on_time", "overdue_open", "rated",
                                          "satisfied"], r[3:9])) for r in rows}
-    fields = ("incoming", "answered", "answered_on_time", "overdue", "rated", "satisfied")
+    fields = ("incoming", "answered", "answered_on_time", "overdue_open", "rated", "satisfied")
     assert got == {k: {f: v[f] for f in fields} for k, v in want.items()}
     for r in rows:
         if r[4]:

@@ -126,7 +126,7 @@ def test_bad_rows_in_a_mart_stop_its_export_with_a_clear_message(built):
     before = csv_path.read_bytes()
     os.utime(csv_path, (0, 0))
     columns = ("month, sector_code, sector_name, channel_code, channel_name, incoming, answered, answered_on_time,"
-               " on_time_share, overdue, median_answer_working_days, rated, satisfied, satisfaction_share")
+               " on_time_share, overdue_open, resolution_median_days, rated, satisfied, satisfaction_share")
     first = conn.execute(f"select {columns} from marts.mart_sector_monthly order by 1, 2, 4 limit 1").fetchone()
     try:
         bad_share = first[:8] + (1.7,) + first[9:]  # also a second row with the same key

@@ -136,7 +136,7 @@ def test_the_pipeline_goes_on_dbt_builds_over_the_whole_corpus(corpus, db):
                        " from marts.fct_appeals where answer_hours < 0 or answer_working_days < 0"
                        " or appeal_key = 'corpus-city/O-EARLY' and answer_hours is not null").fetchall()
     assert speed == []
-    measures = db.execute("select count(*) from intermediate.int_appeal_measures"
+    measures = db.execute("select count(*) from marts.fct_appeal_measures"
                           " where first_reaction_working_hours < 0 or resolution_working_days < 0").fetchone()[0]
     assert measures == 0
     # P-E2: answered on the day of receipt with a bare date: 0 working days, no hours, on time.

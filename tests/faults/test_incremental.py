@@ -18,7 +18,7 @@ BUILD_CLOCKS = ("_built_hwm", "_built_as_of")  # the clocks of the build that wr
 ROUNDS = (("2025-01", "2025-04"), ("2025-05", "2025-08"), ("2025-09", "2026-01"))
 AS_OF = {0: "2025-05-01T00:00:00+03:00", 1: "2025-09-01T00:00:00+03:00", 2: "2026-01-20T00:00:00+03:00"}
 INCREMENTAL = ("int_appeal_events", "int_appeals__folded", "int_appeal_categories", "int_appeal_deadlines",
-               "int_appeal_work_spells", "fct_appeal_events", "fct_appeals", "int_appeal_measures",
+               "int_appeal_work_spells", "fct_appeal_events", "fct_appeals", "fct_appeal_measures",
                "mart_conflicts", "mart_deadline_control")
 
 

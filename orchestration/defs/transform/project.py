@@ -37,7 +37,18 @@ def manifest_is_stale() -> bool:
 
 
 def ensure_manifest() -> Path:
-    """Parse the dbt project when its manifest is missing or older than its files."""
-    if manifest_is_stale():
-        dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+    """Parse the dbt project when its manifest is missing or older than its files; the KPI catalogue of the
+    macros follows the metrics (orchestration/semantic.py), so a changed catalogue means a second parse."""
+    from orchestration.semantic import CATALOG_MACRO, sync_catalog
+
+    if manifest_is_stale() or not CATALOG_MACRO.exists():
+        if not CATALOG_MACRO.exists():
+            CATALOG_MACRO.write_text("{% macro kpi_definitions() %}{{ return([]) }}{% endmacro %}\n")
+        _parse()
+        if sync_catalog(dbt_project.manifest_path):
+            _parse()
     return dbt_project.manifest_path
+
+
+def _parse() -> None:
+    dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()

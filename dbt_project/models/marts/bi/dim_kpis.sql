@@ -1,11 +1,16 @@
--- The indicators of ЦУР as BI tools list them: code, name, kind; generated from the catalogue (macros/kpis.sql).
+-- The indicators of ЦУР as BI tools list them, generated from the semantic layer (models/marts/semantic):
+-- name, unit, direction and formula are the metric's own label, meta and description.
 with
 
-catalog (indicator, indicator_name, indicator_kind, is_headline, sort_order) as (
+catalog (indicator, indicator_name, indicator_kind, unit, higher_is_better, is_headline, sort_order, formula) as (
 
     values
     {%- for spec in kpi_catalog() %}
-        ('{{ spec.code }}', '{{ spec.name }}', '{{ spec.kind }}', {{ spec.headline }}, {{ loop.index }}){{ ',' if not loop.last }}
+        ({{ sql_text(spec.code) }}, {{ sql_text(spec.name) }},
+            {{ sql_text(spec.kind) }}, {{ sql_text(spec.unit) }},
+            {{ 'null' if spec.higher_is_better is none else spec.higher_is_better }}::boolean,
+            {{ spec.headline }}, {{ spec.order }}, {{ sql_text(spec.formula | trim) }})
+            {{- ',' if not loop.last }}
     {%- endfor %}
 
 ),
@@ -16,26 +21,11 @@ final as (
         indicator::text as indicator,
         indicator_name::text as indicator_name,
         indicator_kind::text as indicator_kind,
-        case indicator_kind
-            when 'count' then 'обращений'
-            when 'share' then 'доля (0–1)'
-            when 'quantile' then case
-                when indicator like '%minutes' then 'минут'
-                when indicator like '%hours' then 'рабочих часов'
-                else 'рабочих дней'
-            end
-            when 'rate' then 'на 1 000 жителей'
-        end as unit,
-        -- Which way is better, for targets and charts; empty for plain volumes.
-        case
-            when indicator in ('on_time_share', 'interim_share', 'satisfaction_share', 'rating_coverage',
-                'completeness', 'substantive_share', 'reaction_8h_share') then true
-            when indicator in ('overdue_open', 'return_share', 'repeat_share', 'redirect_share',
-                'first_reaction_median_hours', 'first_reaction_p90_hours', 'resolution_median_days',
-                'resolution_p90_days', 'reaction_median_minutes') then false
-        end as higher_is_better,
+        unit::text as unit,
+        higher_is_better::boolean as higher_is_better,
         is_headline::boolean as is_headline,
-        sort_order::integer as sort_order
+        sort_order::integer as sort_order,
+        formula::text as formula
     from catalog
 
 )

@@ -4,7 +4,7 @@ with
 
 appeals as (
 
-    select * from {{ ref('int_appeal_measures') }}
+    select * from {{ ref('fct_appeal_measures') }}
     where agency_code is not null
 
 ),

@@ -23,7 +23,7 @@ events as (
 
 appeals as (
 
-    select * from {{ ref('int_appeal_measures') }}
+    select * from {{ ref('fct_appeal_measures') }}
     {% if is_incremental() %}
     -- The author chains' earlier appeals share the author, so they are in the refresh too.
     where appeal_key in (select appeal_key from refresh)

@@ -7,7 +7,7 @@ with
 
 appeals as (
 
-    select * from {{ ref('int_appeal_measures') }}
+    select * from {{ ref('fct_appeal_measures') }}
 
 ),
 

@@ -10,7 +10,7 @@ members as (
 
 appeals as (
 
-    select * from {{ ref('int_appeal_measures') }}
+    select * from {{ ref('fct_appeal_measures') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 appeals as (
 
-    select appeal_key, sector_code, channel, received_at from {{ ref('int_appeal_measures') }}
+    select appeal_key, sector_code, channel, received_at from {{ ref('fct_appeal_measures') }}
 
 ),
 
