@@ -17,7 +17,8 @@ from orchestration.summary import kpi_figures
 from tests.conftest import fresh_database, project_env
 
 pytestmark = pytest.mark.slow
-TOLERANCE = {"count": 0, "share": Decimal("0.00005"), "quantile": Decimal("0.005"), "rate": Decimal("0.0005")}
+TOLERANCE = {"count": 0, "share": Decimal("0.00005"), "quantile": Decimal("0.0051"), "rate": Decimal("0.00051")}
+# The mart rounds (shares to 4 digits, quantiles to 2, rates to 3); MetricFlow gives the float: half a unit apart.
 # (MetricFlow group-by, mart period kind, mart slice kind)
 SLICES = [(["month"], "month", "region"), (["quarter"], "quarter", "region"), (["year"], "year", "region"),
           (["month", "sector"], "month", "sector"), (["quarter", "category"], "quarter", "category"),
@@ -60,17 +61,18 @@ def test_every_kpi_by_every_shared_slice_equals_the_mart(built):
     compared = 0
     for group_by, period_kind, slice_kind in SLICES:
         mart = _mart(bi, period_kind, slice_kind)
-        answer = layer.query(bi, list(kinds), group_by)
+        # The rate has no sector, category or body: residents are kept by municipality only.
+        asked = [k for k in kinds if k != "appeals_per_1000" or slice_kind in ("region", "municipality")]
+        answer = layer.query(bi, asked, group_by)
         mismatches = []
         for row in answer.rows:
             values = dict(zip(answer.columns, row))
             code = "nao" if slice_kind == "region" else (values[group_by[1]] or "none")
-            for indicator, kind in kinds.items():
+            for indicator in asked:
+                kind = kinds[indicator]
                 key = (_day(values[group_by[0]]), code, indicator)
                 if key not in mart:
                     assert values["incoming"] is None, key  # MetricFlow's outer joins add empty periods
-                    continue
-                if indicator == "appeals_per_1000" and slice_kind not in ("region", "municipality"):
                     continue
                 if indicator == "appeals_per_1000" and slice_kind == "municipality" and code not in top_level:
                     continue  # a settlement's residents are the mart's alone (semantic model `residents`)
@@ -110,7 +112,7 @@ def test_the_csv_the_summary_and_the_package_agree_with_the_mart(built):
             value = got[order.index(name)]
             assert (r[name] == "") == (value is None)
             if value is not None:
-                assert abs(Decimal(r[name]) - Decimal(str(value))) <= Decimal("0.005"), (r, name)
+                assert abs(Decimal(r[name]) - Decimal(str(value))) <= Decimal("0.0051"), (r, name)
     # The summary of `make run`: the okrug's latest year.
     year = max(k[0] for k in _mart(bi, "year", "region"))
     figures = kpi_figures(bi)
