@@ -1,6 +1,7 @@
 """Every suite the warehouse runs. Adding one: write expectations/suites/<asset>.py with SUITE, add it here."""
 
-from expectations.suites import (classification, dim_kpis, mart_quality_flags, dims, fct_appeal_events, fct_appeals, mart_agency_rating,
+from expectations.suites import (classification, dim_kpis, mart_quality_flags, dims, fct_appeal_events, fct_appeals,
+                                 fct_appeal_measures, fct_residents_monthly, mart_agency_rating,
                                  mart_category_targets, mart_conflicts, mart_deadline_control, mart_kpi_values,
                                  mart_municipal_categories,
                                  mart_regional_problems, mart_repeat_appeals, mart_restatements, mart_sector_kpi,
@@ -15,6 +16,8 @@ SUITES = [
     *raw_open311.SUITES,
     fct_appeals.SUITE,
     fct_appeal_events.SUITE,
+    fct_appeal_measures.SUITE,
+    fct_residents_monthly.SUITE,
     mart_sector_monthly.SUITE,
     mart_sector_kpi.SUITE,
     mart_agency_rating.SUITE,

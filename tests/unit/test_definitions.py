@@ -10,7 +10,8 @@ def test_asset_graph_connects_raw_to_exports(dbt_manifest):
     parents = {key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
                for key in graph.get_all_asset_keys()}
     assert "raw/appeal_events" in parents["staging/stg_events__appeal_events"]
-    assert "marts/fct_appeals" in parents["marts/mart_sector_monthly"]
+    assert "marts/fct_appeal_measures" in parents["marts/mart_sector_monthly"]
+    assert "marts/fct_appeals" in parents["marts/fct_appeal_measures"]
     # Exports read what was published, and publication waits for every mart (write–audit–publish).
     assert parents["sector_monthly_csv"] == {"marts/mart_sector_monthly", "marts/published"}
     assert parents["exports/deadline_alerts"] == {"marts/published"}

@@ -89,7 +89,7 @@ def test_freshness_checks_sit_on_each_channels_ingest_asset(dbt_manifest):
 
 
 def test_the_kpi_catalogue_matches_the_dbt_macro():
-    text = (ROOT / "dbt_project" / "macros" / "kpis.sql").read_text(encoding="utf-8")
+    text = (ROOT / "dbt_project" / "macros" / "kpi_definitions.sql").read_text(encoding="utf-8")
     macro = dict(re.findall(r"'code': '(\w+)', 'name': '[^']*', 'kind': '(\w+)'", text))
     assert macro == KINDS
     shares = {m[0]: (m[1], m[2]) for m in re.findall(r"'code': '(\w+)'[^}]*'num': '(\w+)', 'den': '(\w+)'", text)}
