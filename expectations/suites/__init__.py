@@ -3,7 +3,7 @@
 from expectations.suites import (classification, dim_kpis, mart_quality_flags, dims, fct_appeal_events, fct_appeals,
                                  fct_appeal_measures, fct_residents_monthly, mart_agency_rating,
                                  mart_category_targets, mart_conflicts, mart_deadline_control, mart_kpi_values,
-                                 mart_municipal_categories,
+                                 mart_municipal_categories, package_marts,
                                  mart_regional_problems, mart_repeat_appeals, mart_restatements, mart_sector_kpi,
                                  mart_sector_monthly, mart_workload, raw_appeal_events, raw_load_batches,
                                  raw_open311, raw_quarantine, raw_source_rows)
@@ -27,6 +27,7 @@ SUITES = [
     mart_category_targets.SUITE,
     mart_regional_problems.SUITE,
     mart_municipal_categories.SUITE,
+    *package_marts.SUITES,
     mart_repeat_appeals.SUITE,
     mart_restatements.SUITE,
     mart_workload.SUITE,

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from expectations.results import Outcome
 from expectations.suite import Suite, at_most, between, in_set, no_rows, non_negative, not_null, shares, unique
 
-PACKAGE_MODELS = ("dim_kpis", "mart_kpi_values", "mart_agency_rating", "mart_regional_problems",
+PACKAGE_MODELS = ("dim_kpis", "mart_kpi_values", "mart_package_summary", "mart_package_sectors",
+                  "mart_package_reaction", "mart_agency_rating", "mart_regional_problems",
                   "mart_deadline_control", "mart_conflicts", "mart_municipal_categories")
 
 

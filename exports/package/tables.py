@@ -32,9 +32,6 @@ class Table:
 
 
 C = Column
-SECTOR_INDICATORS = ("incoming", "answered", "answered_on_time", "on_time_share", "overdue_open", "returned",
-                     "rated", "satisfied", "satisfaction_share", "resolution_median_days", "appeals_per_1000")
-REACTION_INDICATORS = ("reaction_judged", "reacted_within_8h", "reaction_8h_share", "reaction_median_minutes")
 AGENCY_INDICATORS = ("incoming", "answered", "rated", "on_time_share", "satisfaction_share", "return_share",
                      "resolution_median_days")
 _KIND_FORMAT = {"count": "int", "share": "share", "quantile": "num", "rate": "num"}
@@ -54,35 +51,32 @@ def _fetch(conn: psycopg.Connection, query: str, schema: str, params: dict) -> t
 
 def summary(conn, schema: str, month: date) -> Table:
     rows = _fetch(conn, """
-        with kpis as (select * from {marts}.mart_kpi_values),
-        catalogue as (select indicator, unit, sort_order from {marts}.dim_kpis),
-        final as (
-            select k.indicator, k.indicator_name, c.unit, k.value
-            from kpis as k left join catalogue as c using (indicator)
-            where k.period_kind = 'month' and k.period_start = %(month)s and k.slice_kind = 'region'
-            order by c.sort_order, k.indicator
-        )
-        select * from final""", schema, {"month": month})
+        select indicator, indicator_name, unit, value from {marts}.mart_package_summary
+        where period_kind = 'month' and period_start = %(month)s
+        order by sort_order, indicator""", schema, {"month": month})
     return Table("Сводка", "summary", (C("indicator", "Код показателя"), C("indicator_name", "Показатель"),
                                        C("unit", "Единица"), C("value", "Значение", "num")), ("indicator",), rows)
 
 
+def _kpi_sheet(conn, schema: str, model: str, keys: tuple[Column, ...], where: str, order: str,
+               params: dict) -> tuple[tuple[Column, ...], tuple[tuple, ...]]:
+    """A package model's rows: its key columns, then its indicators headed by the catalogue's names."""
+    names = [c.name for c in keys]
+    cursor = conn.execute(sql.SQL("select * from {} where " + where + " limit 0").format(
+        sql.Identifier(schema, model)), params)
+    indicators = tuple(d.name for d in cursor.description if d.name not in names
+                       and d.name not in ("period_kind", "period_start"))
+    columns = (*keys, *kpi_columns(conn, schema, indicators))
+    rows = _fetch(conn, f"select {', '.join(c.name for c in columns)} from {{marts}}.{model}"
+                        f" where {where} order by {order}", schema, params)
+    return columns, rows
+
+
 def sectors(conn, schema: str, month: date) -> Table:
-    # The indicators are this module's constants, not input: safe to spell into the query.
-    pivot = ", ".join(f"max(value) filter (where indicator = '{i}') as {i}" for i in SECTOR_INDICATORS)
-    rows = _fetch(conn, """
-        with kpis as (select * from {marts}.mart_kpi_values),
-        final as (
-            select slice_code as sector_code, slice_name as sector_name, """ + pivot + """
-            from kpis
-            where period_kind = 'month' and period_start = %(month)s and slice_kind = 'sector'
-            group by slice_code, slice_name
-            order by slice_code
-        )
-        select * from final""", schema, {"month": month})
-    columns = [C("sector_code", "Код блока"), C("sector_name", "Отраслевой блок")]
-    columns += kpi_columns(conn, schema, SECTOR_INDICATORS)
-    return Table("Отрасли", "sectors", tuple(columns), ("sector_code",), rows)
+    columns, rows = _kpi_sheet(conn, schema, "mart_package_sectors",
+                               (C("sector_code", "Код блока"), C("sector_name", "Отраслевой блок")),
+                               "period_kind = 'month' and period_start = %(month)s", "sector_code", {"month": month})
+    return Table("Отрасли", "sectors", columns, ("sector_code",), rows)
 
 
 def agencies(conn, schema: str, month: date) -> Table:
@@ -174,24 +168,11 @@ def conflicts(conn, schema: str, period: Period) -> Table:
 def reaction(conn, schema: str, month: date) -> Table:
     """The reaction to social-network incidents (channel incident) by municipality and by body, as ЦУРs are
     rated: the share reacted to within 8 working hours and the median minutes; slices without incidents left out."""
-    pivot = ", ".join(f"max(value) filter (where indicator = '{i}') as {i}" for i in REACTION_INDICATORS)
-    rows = _fetch(conn, """
-        with kpis as (select * from {marts}.mart_kpi_values),
-        pivoted as (
-            select slice_kind, slice_code, slice_name, """ + pivot + """
-            from kpis
-            where period_kind = 'month' and period_start = %(month)s and slice_kind in ('municipality', 'agency')
-            group by slice_kind, slice_code, slice_name
-        ),
-        final as (
-            select * from pivoted
-            where reaction_judged > 0 or reaction_median_minutes is not null
-            order by case slice_kind when 'municipality' then 1 else 2 end, slice_code
-        )
-        select * from final""", schema, {"month": month})
-    columns = [C("slice_kind", "Разрез"), C("slice_code", "Код (ОКТМО или код органа)"), C("slice_name", "Название")]
-    columns += kpi_columns(conn, schema, REACTION_INDICATORS)
-    return Table("Реакция", "reaction", tuple(columns), ("slice_kind", "slice_code"), rows)
+    keys = (C("slice_kind", "Разрез"), C("slice_code", "Код (ОКТМО или код органа)"), C("slice_name", "Название"))
+    columns, rows = _kpi_sheet(conn, schema, "mart_package_reaction", keys,
+                               "period_kind = 'month' and period_start = %(month)s",
+                               "case slice_kind when 'municipality' then 1 else 2 end, slice_code", {"month": month})
+    return Table("Реакция", "reaction", columns, ("slice_kind", "slice_code"), rows)
 
 
 def package_tables(conn: psycopg.Connection, schema: str, period: Period) -> list[Table]:
