@@ -5,12 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install bench packages clean
+.PHONY: run test install bench packages clean bi browser
 
 run: $(STAMP)
 	$(BIN)/tsur run
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/pytest
 
 install: $(STAMP)
@@ -24,6 +24,18 @@ bench: $(STAMP)
 YEAR ?= 2025
 packages: $(STAMP)
 	for month in 01 02 03 04 05 06 07 08 09 10 11 12; do $(BIN)/tsur export --period $(YEAR)-$$month || exit 1; done
+
+# BI: Apache Superset on the marts as the read-only BI role, on 127.0.0.1:$(BI_PORT), after `make run` (docs/bi.md).
+# Superset lives in a venv of its own (its pins clash with ours), cached outside the repo and made once.
+BI_PORT ?= 8088
+bi: $(STAMP)
+	TSUR_BI_PORT=$(BI_PORT) $(BIN)/python -m exports.bi.launcher
+
+# The BI test (tests/e2e/test_bi_dashboard.py) drives Debian's chromium: installed here when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'

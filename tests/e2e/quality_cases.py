@@ -56,7 +56,8 @@ TOTALS_CASES = [
 ]
 
 # What the totals read besides the mart, copied into the same picture.
-SHARED = ("marts.fct_appeals", "marts.fct_appeal_events", "marts.dim_dates", "intermediate.int_build_horizon")
+SHARED = ("marts.fct_appeals", "marts.fct_appeal_events", "marts.fct_appeal_measures", "marts.dim_dates",
+          "intermediate.int_build_horizon")
 
 
 def broken_copy(conn: psycopg.Connection, model: str, suffix: str, breaking: str) -> None:
