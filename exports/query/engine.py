@@ -21,6 +21,9 @@ ALIASES = {
     "agency": "appeal__agency_code", "body": "appeal__agency_code", "agency_name": "agency__agency_name",
     "municipality": "municipality", "municipality_name": "municipality__municipality_name",
     "legal_regime": "appeal__legal_regime", "source": "appeal__source",
+    # flags of the appeal, to slice by repeats and conflicts
+    "is_repeat": "appeal__is_repeat", "is_returned": "appeal__is_returned",
+    "is_negative_rating": "appeal__is_negative_rating", "is_open_overdue": "appeal__is_open_overdue",
 } | {grain: f"metric_time__{grain}" for grain in TIME_GRAINS}
 
 

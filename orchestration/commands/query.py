@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import psycopg
+
 from orchestration.commands import CliError, warehouse
 
 
@@ -37,6 +39,9 @@ def cmd_query(args: argparse.Namespace) -> None:
             answer = layer.query(conn, metrics, group_by, args.where, saved_query=args.saved_query)
     except QueryError as exc:
         raise CliError(f"MetricFlow: {exc}") from None
+    except psycopg.Error as exc:  # e.g. marts not built or published yet
+        raise CliError(f"the warehouse refused the query: {str(exc).strip().splitlines()[0]}"
+                       " (are the marts built and published? `tsur status`)") from None
     shown = metrics or [c for c in answer.columns if c not in group_by]
     rows = rows_of(answer, shown)
     if args.csv:

@@ -10,6 +10,7 @@ from orchestration.semantic import CATALOG_MACRO, catalog_from_manifest, render_
 
 DIMENSIONS = ("sector", "category", "channel", "agency", "municipality", "legal_regime", "source",
               "sector_name", "category_name", "channel_name", "agency_name", "municipality_name",
+              "is_repeat", "is_returned", "is_negative_rating", "is_open_overdue",
               "day", "week", "month", "quarter", "year")
 
 

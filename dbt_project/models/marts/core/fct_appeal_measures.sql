@@ -113,6 +113,8 @@ final as (
         a.first_answer_at is not null and coalesce(a.result in ('supported', 'measures_taken', 'explained'), false)
             as has_substantive_result,
         coalesce(r.is_repeat, false) as is_repeat,
+        -- Conflict flags for slicing (mart_conflicts lists the situations themselves).
+        coalesce(a.rating <= {{ var('negative_rating_max', 2) | int }}, false) as is_negative_rating,
         {{ build_clocks() }}
     from appeals as a
     left join folded as f using (source, appeal_id)
