@@ -13,8 +13,10 @@ from exports.package.tables import sectors
 from exports.query.engine import SemanticLayer
 from exports.query.output import cell
 from orchestration.cli import main
+from orchestration.roles import ensure_roles
 from orchestration.summary import kpi_figures
 from tests.conftest import fresh_database, project_env
+from tests.dbroles import private_roles
 
 pytestmark = pytest.mark.slow
 TOLERANCE = {"count": 0, "share": Decimal("0.00005"), "quantile": Decimal("0.0051"), "rate": Decimal("0.00051")}
@@ -33,12 +35,17 @@ def built(server_url, dbt_manifest, tmp_path_factory):
     from orchestration.warehouse import Warehouse
     from sources.sample import generate_sample
 
-    with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("semantic")):
+    # Private roles made before the build, so that dbt grants the marts to BI (as `tsur db roles` does).
+    with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("semantic")), \
+            private_roles(url, server_url) as names:
         warehouse = Warehouse().start()
         generate_sample(warehouse.settings.landing_dir, scale=0.04, formats="canonical")
+        with warehouse.connect(autocommit=True) as conn:
+            ensure_roles(conn, names)
         assert defs.resolve_job_def("tsur_all").execute_in_process().success
         layer = SemanticLayer(dbt_manifest.parent / "semantic_manifest.json")
         with warehouse.connect(role="bi", autocommit=True) as bi:
+            assert bi.execute("select current_user").fetchone()[0] == names.bi
             yield warehouse, layer, bi
 
 
