@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.pg_settings import write_settings
+
 DATABASE = "tsur"
 SUPERUSER = "postgres"
 _RUN_AS = "pgserver"  # postgres refuses to run as root; pgserver's convention for that user
@@ -230,6 +232,7 @@ class EmbeddedPostgres:
         if fresh:
             self._bin("initdb", ["-D", str(self.pgdata), "-U", SUPERUSER, "--encoding=UTF8", f"--locale={_locale()}",
                                  "--auth-local=trust", "--auth-host=scram-sha-256"])
+        write_settings(self.pgdata)  # sized to this machine at every start: see orchestration/pg_settings.py
         options = f"-h 127.0.0.1 -p {port} -k {socket_dir} -c timezone=UTC"
         self._pg_ctl(["-w", "-t", "60", "-l", str(self.log_file), "-o", options, "start"])
         info = self.postmaster()

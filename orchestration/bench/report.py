@@ -8,6 +8,7 @@ TARGETS = (
     ("incremental_to_full", "Инкрементальная / полная сборка", "<=", 0.15),
     ("dashboards_min_ratio", "Факты / витрины (худший из 10 запросов)", ">=", 20.0),
     ("classifier_rate", "Классификатор, обращений в секунду", ">=", 2000.0),
+    ("loader_memory_mb", "Память загрузчика, МБ", "<=", 300.0),
 )
 
 
@@ -16,7 +17,8 @@ def ratios(result: dict) -> dict[str, float | None]:
             "incremental_to_full": result["build"]["incremental_to_full"],
             "dashboards_min_ratio": result.get("dashboards_min_ratio"),
             "classifier_rate": min(filter(None, ((result.get("classify") or {}).get(k) for k in (
-                "appeals_per_second", "with_model_appeals_per_second"))), default=None)}
+                "appeals_per_second", "with_model_appeals_per_second"))), default=None),
+            "loader_memory_mb": result["memory"].get("loader_peak_rss_mb")}
 
 
 def verdicts(result: dict) -> list[tuple[str, float | None, str, bool | None]]:
@@ -69,6 +71,11 @@ def format_table(result: dict) -> str:
     lines += [
         f"5 memory      loader {mem['loader_peak_rss_mb']} MB, classifier {mem.get('classifier_peak_rss_mb', '—')} MB, dbt {mem['dbt_peak_rss_mb']} MB, data generator "
         f"{mem['generator_peak_rss_mb']} MB, whole run {mem['whole_run_peak_rss_mb']} MB (PostgreSQL not counted)",
+    ]
+    if "disk" in result:
+        lines.append(f"6 disk        database {result['disk']['database_mb']:,} MB, of it raw events "
+                     f"{result['disk']['raw_events_mb']:,} MB")
+    lines += [
         "",
         "targets:",
     ]

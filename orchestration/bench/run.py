@@ -105,6 +105,9 @@ def measure(url: str, work: Path, scale: float, repeats: int, log: Path) -> dict
         late_counts = raw_counts(conn)
         touched = conn.execute("select count(distinct appeal_key) from marts.fct_appeal_events where batch_id > %s",
                                (hwm,)).fetchone()[0]
+        database, raw_events = conn.execute("select pg_database_size(current_database()),"
+                                            " pg_total_relation_size('raw.appeal_events')").fetchone()
+    out["disk"] = {"database_mb": round(database / 2**20), "raw_events_mb": round(raw_events / 2**20)}
     out["build"] = {"fixed_seconds": round(fixed, 2), "full_seconds": round(full.seconds, 2),
                     "full_work_seconds": round(full_work, 2), "full_slowest_models": full_models,
                     "late_events": late_counts["rows"] - counts["rows"], "appeals_touched": touched,

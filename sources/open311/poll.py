@@ -25,7 +25,7 @@ from sources.open311.endpoints import Endpoint
 from sources.open311.parse import request_record
 from sources.open311.reader import WindowRead, WindowReader
 from sources.open311.services import store_services
-from sources.open311.windows import grid_windows, w3
+from sources.open311.windows import WideningGrid, w3
 from sources.snapshot import SOURCE_ROWS, SnapshotJudge
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,9 @@ def _poll(conn, client: Open311Client, endpoint: Endpoint, report: PollReport, s
         start = endpoint.since or now - timedelta(days=FIRST_POLL_DAYS)
     reader = WindowReader(client, endpoint.page_size, rereads=rereads)
     whole_so_far = True  # the cursor may not pass a window that was not read whole
-    for left, right in grid_windows(start, now, timedelta(days=endpoint.window_days)):
+    grid = WideningGrid(start, now, timedelta(days=endpoint.window_days))
+    while (window_bounds := grid.next()) is not None:
+        left, right = window_bounds
         requests_before = client.http_requests
         read = reader.read(left, right)
         whole_so_far = whole_so_far and read.complete
@@ -208,6 +210,7 @@ def _poll(conn, client: Open311Client, endpoint: Endpoint, report: PollReport, s
         window = store_window(conn, endpoint, read, url, advance=whole_so_far,
                               http_requests=client.http_requests - requests_before)
         report.windows.append(window)
+        grid.done(window_bounds, window.objects_read if read.complete else 1)  # an incomplete read: no wider
         if whole_so_far:
             report.cursor_after = max(filter(None, (report.cursor_after, right)))
         log.info("%s", window.line())

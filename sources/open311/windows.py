@@ -13,22 +13,39 @@ def floor_to_grid(moment: datetime, size: timedelta) -> datetime:
     return GRID_ORIGIN + steps * size
 
 
-def grid_windows(start: datetime, end: datetime, size: timedelta) -> list[tuple[datetime, datetime]]:
-    """Windows of `size` on the grid covering [start, end]; the last one ends at `end`.
+class WideningGrid:
+    """Windows from `start` to `end` whose width follows what they hold: after an empty window the next one
+    is twice as wide (up to `widest`), after one with requests it is `base` again.
 
-    GeoReport's start_date and end_date are both inclusive, so neighbours share their boundary instant:
-    a request stamped exactly there is read twice and loads once.
+    Every width is base × 2^k and every window starts on the grid of its own width, so the same data gives
+    the same windows on every poll (an unchanged window is still recognised) and a feed polled from years
+    back, with empty months, costs a few dozen requests rather than one per `base`.
     """
-    if size <= timedelta(0):
-        raise ValueError("window size must be positive")
-    if start.tzinfo is None or end.tzinfo is None:
-        raise ValueError("window bounds need a time zone")
-    windows = []
-    left = floor_to_grid(start, size)
-    while left < end:
-        windows.append((left, min(left + size, end)))
-        left += size
-    return windows
+
+    def __init__(self, start: datetime, end: datetime, base: timedelta, widest: timedelta = timedelta(days=366)):
+        if base <= timedelta(0):
+            raise ValueError("window size must be positive")
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError("window bounds need a time zone")
+        self.left, self.end, self.base = floor_to_grid(start, base), end, base
+        self.top = 0
+        while base * 2 ** (self.top + 1) <= widest:
+            self.top += 1
+        self.level = 0
+
+    def next(self) -> tuple[datetime, datetime] | None:
+        """The next window, or None when `end` is reached."""
+        if self.left >= self.end:
+            return None
+        level = self.level
+        while level and (self.left - GRID_ORIGIN) % (self.base * 2 ** level):
+            level -= 1  # not on the wider grid here: stay narrower until it lines up
+        return self.left, min(self.left + self.base * 2 ** level, self.end)
+
+    def done(self, window: tuple[datetime, datetime], requests: int) -> None:
+        """Record what the window held; the next one starts at its end."""
+        self.left = window[1]
+        self.level = min(self.level + 1, self.top) if requests == 0 else 0
 
 
 def halves(window: tuple[datetime, datetime]) -> list[tuple[datetime, datetime]]:

@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from sources.events import load_event_file
 
 
@@ -60,35 +62,47 @@ def test_same_file_again_changes_nothing_and_other_files_dedupe(conn, tmp_path):
     assert "loaded before with other content" in reason and "a.jsonl line 1" in reason
 
 
-def test_a_failing_file_leaves_nothing_behind(conn, tmp_path, monkeypatch):
-    import sources.loader as loader
+@pytest.mark.parametrize("in_child", [False, True])
+def test_a_failing_file_leaves_nothing_behind(conn, tmp_path, monkeypatch, in_child):
+    from sources.verdicts import BatchSorter
 
-    path = write(tmp_path / "a.jsonl", [ev("e1"), ev("e2")])
+    path = write(tmp_path / "a.jsonl", [ev(f"e{i}") for i in range(2500)])
+    calls = []
 
-    def explode(*args, **kwargs):
-        raise RuntimeError("crash in the middle of the load")
+    def explode(self, chunk, verdicts):
+        calls.append(len(chunk))
+        if len(calls) == 2:  # after the first chunk is stored
+            raise RuntimeError("crash in the middle of the load")
+        return store(self, chunk, verdicts)
 
-    monkeypatch.setattr(loader, "_classify", explode)
-    try:
-        load_event_file(conn, path)
-    except RuntimeError:
-        pass
+    store = BatchSorter._copy_new
+    monkeypatch.setattr(BatchSorter, "_copy_new", explode)
+    monkeypatch.setattr("sources.loader.CHUNK_ROWS", 1000)
+    with pytest.raises(RuntimeError, match="crash in the middle"):
+        load_event_file(conn, path, in_child=in_child)
     assert counts(conn) == (0, 0, 0)
     monkeypatch.undo()
-    assert load_event_file(conn, path).loaded == 2
+    assert load_event_file(conn, path, in_child=in_child).loaded == 2500
 
 
-def test_streaming_keeps_memory_flat(conn, tmp_path):
+@pytest.mark.parametrize("in_child", [False, True])
+def test_streaming_keeps_memory_flat(conn, tmp_path, in_child):
     import tracemalloc
 
-    path = tmp_path / "big.jsonl"
-    with open(path, "w", encoding="utf-8") as fh:
-        for i in range(12_000):
-            fh.write(json.dumps(ev(f"e{i}", appeal_id=f"HL-{i}", text="х" * 1000), ensure_ascii=False) + "\n")
-    tracemalloc.start()
-    report = load_event_file(conn, path)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    assert report.loaded == 12_000
-    # The file is ~25 MB; holding it would cost far more than this.
-    assert peak < 8 * 1024 * 1024, peak
+    def peak_for(lines: int) -> int:
+        path = tmp_path / f"big-{lines}.jsonl"
+        with open(path, "w", encoding="utf-8") as fh:
+            for i in range(lines):
+                fh.write(json.dumps(ev(f"e{lines}-{i}", appeal_id=f"HL-{i}", text="х" * 1000),
+                                    ensure_ascii=False) + "\n")
+        tracemalloc.start()
+        report = load_event_file(conn, path, in_child=in_child)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert report.loaded == lines
+        return peak
+
+    small, large = peak_for(6_000), peak_for(24_000)  # ~12 MB and ~50 MB of lines
+    # Holding the file would cost 50 MB and more; the loader holds a chunk and a hash per key.
+    assert large < 32 * 1024 * 1024, large
+    assert large < small + 4 * 1024 * 1024, (small, large)

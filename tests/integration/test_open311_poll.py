@@ -207,3 +207,18 @@ def test_two_polls_of_one_source_do_not_run_at_once(db, server, warehouse, monke
             poll(db, server)
         assert stored(db) == []
     assert len(poll(db, server).windows) == 4  # once the other one is done
+
+
+def test_a_poll_from_ten_years_back_skips_the_empty_years_in_few_requests(db, server):
+    since = datetime(2015, 3, 1, tzinfo=timezone.utc)  # 522 weeks before the data's month ends
+    report = poll(db, server, since=since)
+    assert set(stored(db)) == snapshots(DATA) and report.cursor_after == NOW
+    windows = report.windows
+    assert windows[0].start <= since and windows[-1].end == NOW
+    assert all(a.end == b.start for a, b in zip(windows, windows[1:]))  # nothing between them is skipped
+    # Empty windows widen up to a year; the data's weeks are read a week at a time, in pages of five.
+    assert len(windows) < 40 and report.http_requests < 80, (len(windows), report.http_requests)
+    after_busy = [b for a, b in zip(windows, windows[1:]) if a.objects_read]
+    assert after_busy and all(w.end - w.start <= timedelta(days=7) for w in after_busy)
+    again = poll(db, server, since=since)
+    assert set(stored(db)) == snapshots(DATA) and again.totals()["loaded"] == 0

@@ -52,6 +52,6 @@ def test_the_newest_share_is_held_back_whole_hours_only(tmp_path):
 
 def test_verdicts_compare_each_ratio_with_its_target():
     result = {"ingest": {"ratio_to_copy": 0.61}, "build": {"incremental_to_full": 0.2}, "dashboards_min_ratio": 19.9,
-              "classify": {"appeals_per_second": 2100}}
+              "classify": {"appeals_per_second": 2100}, "memory": {"loader_peak_rss_mb": 301}}
     assert [(value, met) for _, value, _, met in verdicts(result)] == [(0.61, True), (0.2, False), (19.9, False),
-                                                                       (2100, True)]
+                                                                       (2100, True), (301, False)]

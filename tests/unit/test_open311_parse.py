@@ -8,7 +8,7 @@ import pytest
 from sources.open311.endpoints import Endpoint, endpoints_from_json, parse_since
 from sources.open311.jsontext import BodyError, Pairs, dumps, loads
 from sources.open311.parse import request_list, request_record
-from sources.open311.windows import grid_windows, halves, w3
+from sources.open311.windows import GRID_ORIGIN, WideningGrid, halves, w3
 from sources.snapshot import SnapshotJudge
 
 MSK = timezone(timedelta(hours=3))
@@ -138,19 +138,44 @@ def test_bodies_that_are_not_request_lists():
     assert isinstance(request_list(loads(b'[{"a": 1}]'))[0], Pairs)
 
 
+def walk(grid: WideningGrid, requests_in) -> list[tuple[datetime, datetime]]:
+    windows = []
+    while (window := grid.next()) is not None:
+        windows.append(window)
+        grid.done(window, requests_in(window))
+    return windows
+
+
 def test_windows_lie_on_a_fixed_grid():
     day = timedelta(days=1)
     start = datetime(2025, 2, 3, 17, 45, tzinfo=timezone.utc)
     end = datetime(2025, 2, 20, 6, 0, tzinfo=timezone.utc)
-    windows = grid_windows(start, end, 7 * day)
+    windows = walk(WideningGrid(start, end, 7 * day), lambda w: 3)  # busy: every window stays a week
     # 2000-01-01 is a Saturday; seven-day windows start on Saturdays at midnight UTC.
     assert windows == [(datetime(2025, 2, 1, tzinfo=timezone.utc), datetime(2025, 2, 8, tzinfo=timezone.utc)),
                        (datetime(2025, 2, 8, tzinfo=timezone.utc), datetime(2025, 2, 15, tzinfo=timezone.utc)),
                        (datetime(2025, 2, 15, tzinfo=timezone.utc), end)]
-    assert grid_windows(start + timedelta(hours=1), end, 7 * day)[0] == windows[0]
+    assert WideningGrid(start + timedelta(hours=1), end, 7 * day).next() == windows[0]
     assert halves(windows[0]) == [(windows[0][0], datetime(2025, 2, 4, 12, tzinfo=timezone.utc)),
                                   (datetime(2025, 2, 4, 12, tzinfo=timezone.utc), windows[0][1])]
     assert w3(datetime(2025, 2, 1, 3, tzinfo=MSK)) == "2025-02-01T00:00:00Z"
+
+
+def test_empty_windows_widen_on_their_own_grid_and_busy_ones_narrow_again():
+    day = timedelta(days=1)
+    start, end = datetime(2015, 3, 1, tzinfo=timezone.utc), datetime(2025, 3, 1, tzinfo=timezone.utc)
+    busy = (datetime(2024, 6, 1, tzinfo=timezone.utc), datetime(2024, 7, 1, tzinfo=timezone.utc))
+    windows = walk(WideningGrid(start, end, 7 * day), lambda w: int(w[0] < busy[1] and w[1] > busy[0]))
+    # Contiguous from the first week to the end, ten years in a few dozen windows instead of 522.
+    assert windows[0][0] <= start and windows[-1][1] == end
+    assert all(a[1] == b[0] for a, b in zip(windows, windows[1:]))
+    assert len(windows) < 60
+    widths = {w[1] - w[0] for w in windows[:-1]}
+    assert max(widths) == 7 * day * 32 and all((w // (7 * day)) & (w // (7 * day) - 1) == 0 for w in widths)
+    assert all((w[0] - GRID_ORIGIN) % (w[1] - w[0]) == timedelta(0) for w in windows[:-1])  # on their own grid
+    # A window with requests is followed by a week-wide one: the width goes back to the base.
+    touched = [i for i, w in enumerate(windows) if w[0] < busy[1] and w[1] > busy[0]]
+    assert touched and all(windows[i + 1][1] - windows[i + 1][0] == 7 * day for i in touched)
 
 
 def test_endpoints_from_the_environment_value():
