@@ -45,7 +45,9 @@ agencies as (
 
 ),
 
-calendar as (
+-- Not materialized: joined several times, and a materialized copy of three centuries of days has neither
+-- index nor statistics (a lookup of one day became a scan per appeal).
+calendar as not materialized (
 
     select * from {{ ref('int_working_calendar') }}
 
