@@ -57,8 +57,9 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- The aggregate expression of one indicator; `population` is the residents' expression for rates. -#}
-{% macro kpi(code, population=none) -%}
+{#- The aggregate expression of one indicator; `population` is the residents' expression for rates, and
+    `incoming` the count they divide when it was aggregated before (int_kpi_periods). -#}
+{% macro kpi(code, population=none, incoming=none) -%}
     {%- set spec = kpi_spec(code) -%}
     {%- if not spec -%}
         null
@@ -72,7 +73,7 @@
         {%- if population is none -%}
             {{ exceptions.raise_compiler_error("appeals_per_1000 needs a population expression") }}
         {%- endif -%}
-        round({{ kpi('incoming') }} * 1000.0 / nullif({{ population }}, 0), 3)
+        round({{ incoming or kpi('incoming') }} * 1000.0 / nullif({{ population }}, 0), 3)
     {%- endif -%}
 {%- endmacro %}
 

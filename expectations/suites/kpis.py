@@ -29,8 +29,6 @@ PARTS = (("answered", "incoming"), ("answered_on_time", "answered"), ("overdue_o
          ("with_interim", "incoming"), ("redirected", "incoming"), ("returned", "incoming"), ("rated", "incoming"),
          ("satisfied", "rated"), ("repeated", "incoming"), ("substantive", "answered"),
          ("reaction_judged", "incoming"), ("reacted_within_8h", "reaction_judged"))
-PERIOD_START = {"month": "date_trunc('month', period_start)", "quarter": "date_trunc('quarter', period_start)",
-                "year": "date_trunc('year', period_start)"}
 
 
 def share_formula(share: str) -> str:

@@ -24,8 +24,6 @@ from sources.sample.world import Appeal, AppealState, SimEvent, World, build_wor
 __all__ = ["Appeal", "AppealState", "InjectedLine", "Sample", "SampleSummary", "SimEvent", "World", "build_world",
            "generate_sample"]
 
-NATIVE_CHANNELS = frozenset({"pos", "incident", "letter"})
-
 
 @dataclass
 class Sample:

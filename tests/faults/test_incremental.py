@@ -19,7 +19,8 @@ ROUNDS = (("2025-01", "2025-04"), ("2025-05", "2025-08"), ("2025-09", "2026-01")
 AS_OF = {0: "2025-05-01T00:00:00+03:00", 1: "2025-09-01T00:00:00+03:00", 2: "2026-01-20T00:00:00+03:00"}
 INCREMENTAL = ("int_appeal_events", "int_appeals__folded", "int_appeal_categories", "int_appeal_deadlines",
                "int_appeal_work_spells", "fct_appeal_events", "fct_appeals", "fct_appeal_measures",
-               "mart_conflicts", "mart_deadline_control")
+               "mart_conflicts", "mart_deadline_control", "int_kpi_periods", "int_repeat_clusters",
+               "int_sector_kpi_months")
 
 
 def month_of(name: str) -> str:
@@ -32,9 +33,9 @@ def state(conn) -> dict[str, tuple]:
             **{f"intermediate.{k}": v for k, v in schema_digests(conn, "intermediate", BUILD_CLOCKS).items()}}
 
 
-def rebuilt_by_last_build(conn, hwm: int) -> tuple[int, int]:
-    return conn.execute("select count(*) filter (where _built_hwm = %s), count(*)"
-                        " from intermediate.int_appeals__folded", (hwm,)).fetchone()
+def rebuilt_by_last_build(conn, hwm: int, table: str = "int_appeals__folded") -> tuple[int, int]:
+    return conn.execute(f"select count(*) filter (where _built_hwm = %s), count(*) from intermediate.{table}",
+                        (hwm,)).fetchone()
 
 
 def test_incremental_builds_equal_a_full_refresh(warehouse, dbt_manifest, tmp_path):
@@ -51,8 +52,14 @@ def test_incremental_builds_equal_a_full_refresh(warehouse, dbt_manifest, tmp_pa
             build(warehouse, clocks)
         incremental = state(conn)
         rebuilt, total = rebuilt_by_last_build(conn, clocks["batch_hwm"])
+        periods_rebuilt = conn.execute(
+            "select count(distinct (period_kind, period_start)) filter (where _built_hwm = %s),"
+            " count(distinct (period_kind, period_start)) from intermediate.int_kpi_periods",
+            (clocks["batch_hwm"],)).fetchone()
     # The last round touched the appeals of its files and those older exports still showed, not all of them.
     assert 0 < rebuilt < total, (rebuilt, total)
+    # …and the indicators of the months those appeals came in (with their quarters and years), not all periods.
+    assert 0 < periods_rebuilt[0] < periods_rebuilt[1], periods_rebuilt
 
     build(warehouse, clocks, full_refresh=True)
     with warehouse.connect(autocommit=True) as conn:
@@ -62,7 +69,8 @@ def test_incremental_builds_equal_a_full_refresh(warehouse, dbt_manifest, tmp_pa
     differing = sorted(k for k in full if incremental.get(k) != full[k])
     assert differing == [], differing
     assert len(full) >= 20 and full["fct_appeals"][0] == total
-    print(f"\nincremental = full refresh: {len(full)} tables; last step rebuilt {rebuilt} of {total} appeals")
+    print(f"\nincremental = full refresh: {len(full)} tables; last step rebuilt {rebuilt} of {total} appeals,"
+          f" {periods_rebuilt[0]} of {periods_rebuilt[1]} periods")
 
 
 def test_a_clock_moved_back_rebuilds_from_scratch(warehouse, dbt_manifest, tmp_path):

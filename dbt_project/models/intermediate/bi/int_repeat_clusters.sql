@@ -1,7 +1,16 @@
 -- Repeat appeals (п. 15.6): the same author or the same address with the same category, each appeal within
 -- the window of the one before it; one row per appeal in a chain of two or more.
--- Analyzed after the build: the incremental models after it look appeals up in it.
-{{ config(post_hook='analyze {{ this }}') }}
+-- Kept per subject: a build recomputes every chain of the authors and addresses of the appeals fct_appeals
+-- rewrote since its last build (macros/incremental_repeats.sql). Analyzed after the build: the incremental
+-- models after it look appeals up in it.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=['{{ reset_if_clocks_move_back() }}', '{{ delete_repeat_subjects_to_refresh() }}'],
+    post_hook='analyze {{ this }}',
+    indexes=[{'columns': ['appeal_key']}, {'columns': ['subject_key']}, {'columns': ['_built_hwm']}],
+) }}
 with
 
 appeals as (
@@ -23,10 +32,16 @@ keyed as (
     select appeal_key, 'author' as cluster_kind, author_key as subject_key, category_code, received_at
     from appeals
     where author_key is not null
+    {%- if is_incremental() %}
+        and author_key in (select subject_key from repeat_subjects_to_refresh where cluster_kind = 'author')
+    {%- endif %}
     union all
     select appeal_key, 'address', address_key, category_code, received_at
     from appeals
     where address_key is not null
+    {%- if is_incremental() %}
+        and address_key in (select subject_key from repeat_subjects_to_refresh where cluster_kind = 'address')
+    {%- endif %}
 
 ),
 
@@ -79,7 +94,8 @@ final as (
         received_at,
         position::integer as position,
         cluster_size::integer as cluster_size,
-        first_appeal_key
+        first_appeal_key,
+        {{ build_clocks() }}
     from sized
     where cluster_size >= 2
 

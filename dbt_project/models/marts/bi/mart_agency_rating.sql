@@ -2,10 +2,11 @@
 -- quality, completeness and a weighted score; bodies below the minimum volume get no score.
 with
 
-appeals as (
+indicators as (
 
-    select * from {{ ref('fct_appeal_measures') }}
-    where agency_code is not null
+    -- The catalogue's indicators of each body, computed per period in int_kpi_periods (kept incrementally).
+    select * from {{ ref('int_kpi_periods') }}
+    where slice_kind = 'agency' and agency_code is not null and period_kind in ('month', 'quarter')
 
 ),
 
@@ -33,33 +34,23 @@ params as (
 
 ),
 
-by_period as (
-
-    select a.*, p.period_kind, p.period_start, p.months
-    from appeals as a
-    cross join lateral (values ('month', a.received_month, 1), ('quarter', a.received_quarter, 3))
-        as p (period_kind, period_start, months)
-
-),
-
 aggregated as (
 
     select
         period_kind,
         period_start,
         agency_code,
-        max(months) as months,
-        {{ kpi('incoming') }} as incoming,
-        {{ kpi('answered') }} as answered,
-        {{ kpi('rated') }} as rated,
-        {{ kpi('resolution_median_days') }} as resolution_median_days,
-        {{ kpi('on_time_share') }} as on_time_share,
-        {{ kpi('satisfaction_share') }} as satisfaction_share,
-        {{ kpi('return_share') }} as return_share,
-        {{ kpi('completeness') }} as completeness,
-        {{ kpi('substantive_share') }} as substantive_share
-    from by_period
-    group by 1, 2, 3
+        case period_kind when 'month' then 1 else 3 end as months,
+        incoming,
+        answered,
+        rated,
+        resolution_median_days,
+        on_time_share,
+        satisfaction_share,
+        return_share,
+        completeness,
+        substantive_share
+    from indicators
 
 ),
 

@@ -1,11 +1,12 @@
 -- Every indicator by period (month, quarter, year of receipt) for the region, each sector, each category, each
 -- municipality and each body, one row per value: what targets are checked against, what monthly reports record
 -- (reports.kpi_snapshots: region and sectors) and what ЦУРs are rated on by territory and body.
+-- Computed per period in int_kpi_periods (kept incrementally); here unpivoted, named and given the rate.
 with
 
-appeals as (
+aggregated as (
 
-    select * from {{ ref('fct_appeal_measures') }}
+    select * from {{ ref('int_kpi_periods') }}
 
 ),
 
@@ -48,60 +49,25 @@ agencies as (
 
 ),
 
-by_period as (
-
-    select a.*, m.population as municipality_population, p.period_kind, p.period_start
-    from appeals as a
-    left join municipalities as m on m.municipality_oktmo = a.municipality_oktmo
-    cross join lateral (
-        values ('month', a.received_month), ('quarter', a.received_quarter), ('year', a.received_year)
-    ) as p (period_kind, period_start)
-
-),
-
-aggregated as (
-
-    select
-        period_kind,
-        period_start,
-        -- A municipality or body set leaves sector_code out too: it is tested first.
-        case
-            when grouping(municipality_oktmo) = 0 then 'municipality'
-            when grouping(agency_code) = 0 then 'agency'
-            when grouping(sector_code) = 1 then 'region'
-            when grouping(category_code) = 1 then 'sector'
-            else 'category'
-        end as slice_kind,
-        sector_code,
-        category_code,
-        municipality_oktmo,
-        agency_code,
-        -- Residents of the municipality itself (a district: the sum of its settlements); none for a body.
-        {{ kpi_columns(population='case when grouping(municipality_oktmo) = 0 then max(municipality_population)'
-            ~ ' when grouping(agency_code) = 0 then null else max(r.population) end') }}
-    from by_period
-    cross join residents as r
-    -- Appeals without a municipality or a body form a slice of their own, so each kind adds up to the okrug.
-    group by grouping sets (
-        (period_kind, period_start),
-        (period_kind, period_start, sector_code),
-        (period_kind, period_start, sector_code, category_code),
-        (period_kind, period_start, municipality_oktmo),
-        (period_kind, period_start, agency_code)
-    )
-
-),
-
 unpivoted as (
 
     select
         a.period_kind, a.period_start, a.slice_kind, a.sector_code, a.category_code, a.municipality_oktmo,
         a.agency_code, v.indicator, v.value
     from aggregated as a
+    cross join residents as r
+    -- Residents of the municipality itself (a district: the sum of its settlements); none for a body.
+    left join municipalities as m on a.slice_kind = 'municipality' and m.municipality_oktmo = a.municipality_oktmo
     cross join lateral (
         values
         {%- for spec in kpi_catalog() %}
+            {%- if spec.kind == 'rate' %}
+            ('{{ spec.code }}', {{ kpi(spec.code, incoming='a.incoming', population="case a.slice_kind"
+                ~ " when 'municipality' then m.population when 'agency' then null else r.population end") }}
+            ){{ ',' if not loop.last }}
+            {%- else %}
             ('{{ spec.code }}', a.{{ spec.code }}::numeric){{ ',' if not loop.last }}
+            {%- endif %}
         {%- endfor %}
     ) as v (indicator, value)
 

@@ -2,9 +2,10 @@
 -- Counts add up across rows; shares, quantiles and rates are for the row itself (recompute shares from counts).
 with
 
-appeals as (
+aggregated as (
 
-    select * from {{ ref('fct_appeal_measures') }}
+    -- Computed per month in int_sector_kpi_months (kept incrementally); here named and given the rate.
+    select * from {{ ref('int_sector_kpi_months') }}
 
 ),
 
@@ -26,21 +27,6 @@ municipalities as (
 
 ),
 
-aggregated as (
-
-    select
-        a.received_month as month,
-        a.category_code,
-        a.channel as channel_code,
-        a.municipality_oktmo,
-        max(m.population) as population,
-        {{ kpi_columns(population='max(m.population)') }}
-    from appeals as a
-    left join municipalities as m on m.municipality_oktmo = a.municipality_oktmo
-    group by 1, 2, 3, 4
-
-),
-
 final as (
 
     select
@@ -54,7 +40,7 @@ final as (
         a.municipality_oktmo,
         coalesce(m.municipality_name, case when a.municipality_oktmo is null then 'не указано'
             else 'ОКТМО ' || a.municipality_oktmo end) as municipality_name,
-        a.population,
+        m.population,
         a.incoming,
         a.answered,
         a.answered_on_time,
@@ -79,7 +65,7 @@ final as (
         a.substantive,
         a.substantive_share,
         a.completeness,
-        a.appeals_per_1000
+        {{ kpi('appeals_per_1000', population='m.population', incoming='a.incoming') }} as appeals_per_1000
     from aggregated as a
     inner join categories as c using (category_code)
     inner join channels as ch using (channel_code)

@@ -42,22 +42,40 @@ capacity as (
 
 ),
 
+received_days as (
+
+    -- Appeals counted per sector, channel and local day first: the norm and the working day are then looked
+    -- up once per group, not once per appeal.
+    select sector_code, channel, {{ local_date('received_at') }} as received_date, count(*) as appeals
+    from appeals
+    group by 1, 2, 3
+
+),
+
 work_items as (
 
     -- An appeal that arrives on a day off is worked on the next working day.
     select
-        a.appeal_key,
-        a.sector_code,
+        r.sector_code,
         work_day.calendar_date as work_date,
-        (
+        r.appeals,
+        r.appeals * (
             select n.minutes_per_appeal from norms as n
-            where n.sector_code in ('*', a.sector_code) and n.channel_code in ('*', a.channel)
+            where n.sector_code in ('*', r.sector_code) and n.channel_code in ('*', r.channel)
             order by (n.sector_code <> '*') desc, (n.channel_code <> '*') desc
             limit 1
-        ) as minutes_per_appeal
-    from appeals as a
-    inner join calendar as received on received.calendar_date = {{ local_date('a.received_at') }}
+        ) as workload_minutes
+    from received_days as r
+    inner join calendar as received on received.calendar_date = r.received_date
     inner join calendar as work_day on work_day.working_day_index = received.working_days_before + 1
+
+),
+
+daily as (
+
+    select work_date, sector_code, sum(appeals) as appeals, sum(workload_minutes) as workload_minutes
+    from work_items
+    group by 1, 2
 
 ),
 
@@ -111,10 +129,10 @@ periods as (
 
 incoming as (
 
-    select p.period_kind, p.period_start, w.sector_code,
-        count(*) as incoming, sum(w.minutes_per_appeal) as workload_minutes
+    select p.period_kind, p.period_start, d.sector_code,
+        sum(d.appeals) as incoming, sum(d.workload_minutes) as workload_minutes
     from periods as p
-    inner join work_items as w on w.work_date between p.period_start and p.period_end
+    inner join daily as d on d.work_date between p.period_start and p.period_end
     group by 1, 2, 3
 
 ),
