@@ -74,6 +74,23 @@
     {{ return(config) }}
 {%- endmacro %}
 
+{#- Config of a model kept per group (periods, repeat subjects): its pre-hook deletes the groups to recompute,
+    the model selects only them, and the rows are appended. -#}
+{% macro group_incremental_config(refresh_hook, indexes) -%}
+    {%- set index_list = [{'columns': ['_built_hwm']}] -%}
+    {%- for columns in indexes -%}
+        {%- do index_list.append({'columns': columns}) -%}
+    {%- endfor -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'append',
+        'on_schema_change': 'fail',
+        'pre_hook': ['{{ reset_if_clocks_move_back() }}', refresh_hook],
+        'post_hook': 'analyze {{ this }}',
+        'indexes': index_list,
+    }) }}
+{%- endmacro %}
+
 {#- The appeals an upstream incremental model rewrote since this model's last build. -#}
 {% macro rebuilt_appeals(relation) -%}
     select u.source, u.appeal_id

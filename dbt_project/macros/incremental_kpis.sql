@@ -19,9 +19,10 @@
 {%- endmacro %}
 
 {#- The months of receipt to recompute in a model kept per month; `stored` selects (month, appeals) of the
-    model's own rows. -#}
-{% macro kpi_months_to_refresh(stored) -%}
+    model's own rows (by default: the sum of `incoming` per `month`). -#}
+{% macro kpi_months_to_refresh(stored=none) -%}
     {%- set measures = ref('fct_appeal_measures') -%}
+    {%- set stored = stored or "select month, sum(incoming) from " ~ this ~ " group by month" -%}
     with fresh as (
         select distinct received_month
         from {{ measures }} as m
@@ -52,8 +53,8 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro delete_kpi_months_to_refresh(stored) -%}
+{% macro delete_kpi_months_to_refresh() -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where month in ({{ kpi_months_to_refresh(stored) }})
+        delete from {{ this }} where month in ({{ kpi_months_to_refresh() }})
     {%- endif -%}
 {%- endmacro %}

@@ -2,14 +2,8 @@
 -- sector, category, municipality, body), one row per period and slice: what mart_kpi_values unpivots.
 -- Kept per period: a build recomputes only the months whose appeals changed, and their quarters and years,
 -- over all the appeals of those periods, so medians and percentiles stay exact (macros/incremental_kpis.sql).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook=['{{ reset_if_clocks_move_back() }}', '{{ delete_kpi_periods_to_refresh() }}'],
-    post_hook='analyze {{ this }}',
-    indexes=[{'columns': ['period_kind', 'period_start']}, {'columns': ['_built_hwm']}],
-) }}
+{{ config(**group_incremental_config('{{ delete_kpi_periods_to_refresh() }}',
+                                     indexes=[['period_kind', 'period_start']])) }}
 with
 
 {% if is_incremental() %}

@@ -3,14 +3,8 @@
 -- Kept per subject: a build recomputes every chain of the authors and addresses of the appeals fct_appeals
 -- rewrote since its last build (macros/incremental_repeats.sql). Analyzed after the build: the incremental
 -- models after it look appeals up in it.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook=['{{ reset_if_clocks_move_back() }}', '{{ delete_repeat_subjects_to_refresh() }}'],
-    post_hook='analyze {{ this }}',
-    indexes=[{'columns': ['appeal_key']}, {'columns': ['subject_key']}, {'columns': ['_built_hwm']}],
-) }}
+{{ config(**group_incremental_config('{{ delete_repeat_subjects_to_refresh() }}',
+                                     indexes=[['appeal_key'], ['subject_key']])) }}
 with
 
 appeals as (
