@@ -5,13 +5,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install bench packages clean bi browser
+.PHONY: run test lint format install bench packages clean bi browser
 
 run: $(STAMP)
 	$(BIN)/tsur run
 
 test: $(STAMP) browser
+	@$(MAKE) --no-print-directory lint
 	$(BIN)/pytest
+
+# Style is checked before any test: Python by ruff (lint and format), SQL by SQLFluff (.sqlfluff).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project
+
+# What `make lint` asks for, applied: ruff's fixes and layout, SQLFluff's fixes.
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix dbt_project
 
 install: $(STAMP)
 

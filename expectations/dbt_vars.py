@@ -6,7 +6,7 @@ from functools import cache
 
 import yaml
 
-from orchestration.config import DBT_PROJECT_DIR
+from lib.config import DBT_PROJECT_DIR
 
 
 @cache

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg
 
 from expectations.results import Failure, Outcome
-from orchestration.config import DBT_PROJECT_DIR
+from lib.config import DBT_PROJECT_DIR
 
 SEED = DBT_PROJECT_DIR / "seeds" / "reference" / "channel_silence.csv"
 
@@ -43,23 +43,36 @@ def last_loaded(conn: psycopg.Connection) -> dict[str, datetime]:
 def assess(channel: str, last: datetime | None, limit_hours: float, now: datetime) -> Outcome:
     """Whether `channel` has sent anything within `limit_hours` before `now`."""
     silence = None if last is None else (now - last).total_seconds() / 3600
-    stats = {"channel": channel, "last_loaded_at": last, "silence_hours": None if silence is None else round(silence, 1),
-             "max_silence_hours": limit_hours, "now": now}
+    stats = {
+        "channel": channel,
+        "last_loaded_at": last,
+        "silence_hours": None if silence is None else round(silence, 1),
+        "max_silence_hours": limit_hours,
+        "now": now,
+    }
     failures = []
     if last is None:
-        failures.append(Failure("channel_silence", f"a load within {limit_hours:g} h", observed="nothing loaded yet",
-                                column=channel))
+        failures.append(
+            Failure(
+                "channel_silence", f"a load within {limit_hours:g} h", observed="nothing loaded yet", column=channel
+            )
+        )
     elif silence > limit_hours:
-        failures.append(Failure("channel_silence", f"silence <= {limit_hours:g} h",
-                                observed=f"{silence:.1f} h since {last.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC",
-                                column=channel))
+        failures.append(
+            Failure(
+                "channel_silence",
+                f"silence <= {limit_hours:g} h",
+                observed=f"{silence:.1f} h since {last.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+                column=channel,
+            )
+        )
     return Outcome(f"channel_silence_{channel}", "freshness", None, 1, failures, now, now, stats=stats)
 
 
-def assess_all(conn: psycopg.Connection, now: datetime | None = None,
-               limits: dict[str, float] | None = None) -> dict[str, Outcome]:
-    now = now or datetime.now(timezone.utc)
+def assess_all(
+    conn: psycopg.Connection, now: datetime | None = None, limits: dict[str, float] | None = None
+) -> dict[str, Outcome]:
+    now = now or datetime.now(UTC)
     limits = limits if limits is not None else silence_limits()
     seen = last_loaded(conn)
     return {channel: assess(channel, seen.get(channel), hours, now) for channel, hours in limits.items()}
-

@@ -1,7 +1,7 @@
 """Validate a picture of the marts before it leaves the warehouse: suites and totals of the marts a package reads.
 
-    results = validate_marts(url, ["mart_sector_kpi", "dim_kpis"], schema="marts__asof_2025_10")
-    if not all_passed(results): refuse(describe(results))
+results = validate_marts(url, ["mart_sector_kpi", "dim_kpis"], schema="marts__asof_2025_10")
+if not all_passed(results): refuse(describe(results))
 """
 
 from __future__ import annotations
@@ -18,8 +18,16 @@ from expectations.suite import Suite
 from expectations.suites import BY_MODEL
 
 # What the federal package reads (exports/package); each has a suite, and these block.
-PACKAGE_MARTS = ("mart_sector_kpi", "mart_agency_rating", "mart_regional_problems", "mart_deadline_control",
-                 "mart_conflicts", "mart_kpi_values", "dim_kpis", "mart_sector_monthly")
+PACKAGE_MARTS = (
+    "mart_sector_kpi",
+    "mart_agency_rating",
+    "mart_regional_problems",
+    "mart_deadline_control",
+    "mart_conflicts",
+    "mart_kpi_values",
+    "dim_kpis",
+    "mart_sector_monthly",
+)
 
 
 def suffix_of(schema: str) -> str:
@@ -31,9 +39,15 @@ def suffix_of(schema: str) -> str:
     return schema.removeprefix("marts__")
 
 
-def validate_marts(url: str, models: Iterable[str] = PACKAGE_MARTS, *, schema: str = "marts",
-                   totals: bool = True, now: datetime | None = None,
-                   record_run: str | None = None) -> dict[str, Outcome]:
+def validate_marts(
+    url: str,
+    models: Iterable[str] = PACKAGE_MARTS,
+    *,
+    schema: str = "marts",
+    totals: bool = True,
+    now: datetime | None = None,
+    record_run: str | None = None,
+) -> dict[str, Outcome]:
     """Run each mart's GX suite (and its totals reconciliation) against `schema`; check name -> outcome.
 
     `url` is the warehouse's SQLAlchemy URL (Warehouse.sqlalchemy_url()); facts and the build horizon the
@@ -51,8 +65,9 @@ def validate_marts(url: str, models: Iterable[str] = PACKAGE_MARTS, *, schema: s
         if totals and suite.totals:
             name = f"{suite.name}_totals_reconcile"
             with psycopg.connect(_libpq(url)) as conn:
-                found.append((suite, name, reconcile.suite_totals(conn, name, suite.relation, suite.totals_list,
-                                                                  suffix)))
+                found.append(
+                    (suite, name, reconcile.suite_totals(conn, name, suite.relation, suite.totals_list, suffix))
+                )
     if record_run:
         _record(url, found, record_run)
     return {name: outcome for _, name, outcome in found}
@@ -78,5 +93,11 @@ def _record(url: str, found: list[tuple[Suite, str, Outcome]], run_id: str) -> N
 
     with psycopg.connect(_libpq(url)) as conn:
         for suite, name, outcome in found:
-            record(conn, outcome, check_name=name, asset_key=f"{suite.schema}/{suite.table}",
-                   blocking=suite.blocking, run_id=run_id)
+            record(
+                conn,
+                outcome,
+                check_name=name,
+                asset_key=f"{suite.schema}/{suite.table}",
+                blocking=suite.blocking,
+                run_id=run_id,
+            )

@@ -9,7 +9,7 @@ from importlib import resources
 
 import yaml
 
-from orchestration.config import DBT_PROJECT_DIR
+from lib.config import DBT_PROJECT_DIR
 
 
 @cache

@@ -79,8 +79,9 @@ class Outcome:
         for f in self.failures[:limit]:
             seen = f"{f.unexpected_count} строк" if f.unexpected_count is not None else _short(f.observed)
             rule = f.rule + (f" — {f.note}" if f.note else "")
-            rows.append(f"| {_md(rule)} | {_md(f.column or '')} | {_md(f.expected)} | {_md(seen)} |"
-                        f" {_md(_values(f.sample))} |")
+            rows.append(
+                f"| {_md(rule)} | {_md(f.column or '')} | {_md(f.expected)} | {_md(seen)} | {_md(_values(f.sample))} |"
+            )
         if self.failed > min(limit, len(self.failures)):
             rows.append(f"\n… и еще {self.failed - min(limit, len(self.failures))}")
         return "\n".join(rows)

@@ -9,17 +9,30 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from expectations.reconcile import suffixed
 from expectations.results import Failure, Outcome
 from expectations.suite import Expect, Now, Suite
 
-_STRUCTURE = {"expect_column_values_to_be_of_type", "expect_column_values_to_be_in_type_list",
-              "expect_table_columns_to_match_set", "expect_column_to_exist"}
-_HIDDEN_KWARGS = {"batch_id", "column", "column_list", "column_A", "column_B", "description", "meta",
-                  "ignore_row_if", "result_format"}
+_STRUCTURE = {
+    "expect_column_values_to_be_of_type",
+    "expect_column_values_to_be_in_type_list",
+    "expect_table_columns_to_match_set",
+    "expect_column_to_exist",
+}
+_HIDDEN_KWARGS = {
+    "batch_id",
+    "column",
+    "column_list",
+    "column_A",
+    "column_B",
+    "description",
+    "meta",
+    "ignore_row_if",
+    "result_format",
+}
 
 
 def relation_for(suite: Suite, schema_suffix: str = "") -> str:
@@ -33,7 +46,7 @@ def run_suite(url: str, suite: Suite, *, schema_suffix: str = "", now: datetime 
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     now = now or started
     relation = relation_for(suite, schema_suffix)
     schema, table = relation.split(".", 1)
@@ -47,31 +60,53 @@ def run_suite(url: str, suite: Suite, *, schema_suffix: str = "", now: datetime 
         with engine.connect() as conn:
             exists = conn.exec_driver_sql("select to_regclass(%(r)s) is not null", {"r": relation}).scalar()
             if not exists:
-                return Outcome(suite.name, "expectations", relation, len(suite.expectations), [], started,
-                               datetime.now(timezone.utc), error=f"relation {relation} does not exist")
+                return Outcome(
+                    suite.name,
+                    "expectations",
+                    relation,
+                    len(suite.expectations),
+                    [],
+                    started,
+                    datetime.now(UTC),
+                    error=f"relation {relation} does not exist",
+                )
             rows = conn.exec_driver_sql(
-                f'select count(*) from "{schema}"."{table}" where {suite.where or "true"}').scalar()
+                f'select count(*) from "{schema}"."{table}" where {suite.where or "true"}'
+            ).scalar()
         table_asset = source.add_table_asset(name=relation, table_name=table, schema_name=schema)
         specs = list(enumerate(suite.expectations))
         # Structure is the whole table's; a suite of one asset's rows checks its values on those rows only.
         parts = [(table_asset, specs)]
         if suite.where:
-            rows_asset = source.add_query_asset(name=f"{relation} ({suite.name})",
-                                                query=f'select * from "{schema}"."{table}" where {suite.where}')
-            parts = [(table_asset, [(i, e) for i, e in specs if e.type in _STRUCTURE]),
-                     (rows_asset, [(i, e) for i, e in specs if e.type not in _STRUCTURE])]
+            rows_asset = source.add_query_asset(
+                name=f"{relation} ({suite.name})", query=f'select * from "{schema}"."{table}" where {suite.where}'
+            )
+            parts = [
+                (table_asset, [(i, e) for i, e in specs if e.type in _STRUCTURE]),
+                (rows_asset, [(i, e) for i, e in specs if e.type not in _STRUCTURE]),
+            ]
         results = []
         for asset, part in parts:
             batch = asset.add_batch_definition_whole_table("whole").get_batch()
-            gx_suite = gx.ExpectationSuite(name=suite.name, expectations=[
-                _expectation(gx, spec, i, now) for i, spec in part])
-            results += batch.validate(gx_suite, result_format={"result_format": "SUMMARY",
-                                                               "partial_unexpected_count": 5}).results
+            gx_suite = gx.ExpectationSuite(
+                name=suite.name, expectations=[_expectation(gx, spec, i, now) for i, spec in part]
+            )
+            results += batch.validate(
+                gx_suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}
+            ).results
     finally:
         engine.dispose()
     failures = [_failure(r, suite) for r in sorted(results, key=_index) if not _passed(r)]
-    return Outcome(suite.name, "expectations", relation, len(results), failures, started,
-                   datetime.now(timezone.utc), stats={"rows": int(rows)})
+    return Outcome(
+        suite.name,
+        "expectations",
+        relation,
+        len(results),
+        failures,
+        started,
+        datetime.now(UTC),
+        stats={"rows": int(rows)},
+    )
 
 
 def gx_class_name(type_: str) -> str:
@@ -139,8 +174,15 @@ def _failure(result, suite: Suite) -> Failure:
     count = found.get("unexpected_count")
     if config.type == "unexpected_rows_expectation" and isinstance(observed, int):
         count, observed = observed, None
-    return Failure(rule=config.type, expected=expected or "true", observed=observed, column=column,
-                   unexpected_count=count, sample=sample, note=(config.meta or {}).get("note"))
+    return Failure(
+        rule=config.type,
+        expected=expected or "true",
+        observed=observed,
+        column=column,
+        unexpected_count=count,
+        sample=sample,
+        note=(config.meta or {}).get("note"),
+    )
 
 
 def _safe(type_: str, observed: Any) -> bool:

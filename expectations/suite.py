@@ -13,7 +13,6 @@ from datetime import timedelta
 from typing import Any
 
 
-
 @dataclass(frozen=True)
 class Now:
     """A moment relative to the validation time, resolved when the suite runs (dates «not in the future»)."""
@@ -90,10 +89,18 @@ def expect(gx_type: str, note: str | None = None, **kwargs: Any) -> Expect:
 
 def columns(types: dict[str, str]) -> list[Expect]:
     """Required columns, each of its PostgreSQL type (as GX reports it: TEXT, INTEGER, TIMESTAMP WITH TIME ZONE)."""
-    found = [expect("expect_table_columns_to_match_set", "обязательные столбцы на месте",
-                    column_set=list(types), exact_match=False)]
-    return found + [expect("expect_column_values_to_be_of_type", f"тип {kind}", column=name, type_=kind.upper())
-                    for name, kind in types.items()]
+    found = [
+        expect(
+            "expect_table_columns_to_match_set",
+            "обязательные столбцы на месте",
+            column_set=list(types),
+            exact_match=False,
+        )
+    ]
+    return found + [
+        expect("expect_column_values_to_be_of_type", f"тип {kind}", column=name, type_=kind.upper())
+        for name, kind in types.items()
+    ]
 
 
 def not_null(*names: str) -> list[Expect]:
@@ -109,8 +116,10 @@ def unique(*names: str) -> Expect:
 
 def shares(*names: str) -> list[Expect]:
     """Shares (доли) lie within [0, 1]."""
-    return [expect("expect_column_values_to_be_between", "доля в пределах [0, 1]", column=n, min_value=0,
-                   max_value=1) for n in names]
+    return [
+        expect("expect_column_values_to_be_between", "доля в пределах [0, 1]", column=n, min_value=0, max_value=1)
+        for n in names
+    ]
 
 
 def non_negative(*names: str) -> list[Expect]:
@@ -125,25 +134,37 @@ def dates(*names: str, ahead: timedelta = timedelta(days=2)) -> list[Expect]:
     """Moments that already happened are not in the future (validation time plus `ahead`). No lower bound:
     historical feeds are legitimate; how far back is plausible is a plausibility rule (expectations/plausibility.py),
     which flags instead of blocking."""
-    return [expect("expect_column_values_to_be_between", "дата не в будущем", column=n, max_value=Now(ahead))
-            for n in names]
+    return [
+        expect("expect_column_values_to_be_between", "дата не в будущем", column=n, max_value=Now(ahead)) for n in names
+    ]
 
 
 def in_set(name: str, values: list[str] | tuple[str, ...], note: str | None = None) -> Expect:
-    return expect("expect_column_values_to_be_in_set", note or "значение из справочника", column=name,
-                  value_set=sorted(values))
+    return expect(
+        "expect_column_values_to_be_in_set", note or "значение из справочника", column=name, value_set=sorted(values)
+    )
 
 
 def at_most(smaller: str, larger: str) -> Expect:
     """A part never exceeds its whole (answered <= incoming); rows with a missing value are skipped."""
-    return expect("expect_column_pair_values_a_to_be_greater_than_b", f"{smaller} <= {larger}",
-                  column_A=larger, column_B=smaller, or_equal=True, ignore_row_if="either_value_is_missing")
+    return expect(
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        f"{smaller} <= {larger}",
+        column_A=larger,
+        column_B=smaller,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+    )
 
 
 def no_rows(select: str, where: str, note: str) -> Expect:
     """Rows that must not exist, as SQL over the checked table ({batch}); `select` names what to show."""
-    return expect("unexpected_rows_expectation", note,
-                  unexpected_rows_query=f"select {select} from {{batch}} where {where}", description=note)
+    return expect(
+        "unexpected_rows_expectation",
+        note,
+        unexpected_rows_query=f"select {select} from {{batch}} where {where}",
+        description=note,
+    )
 
 
 def row_count(low: int = 1) -> Expect:

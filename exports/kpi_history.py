@@ -13,7 +13,7 @@ from decimal import Decimal
 import psycopg
 from psycopg import sql
 
-from orchestration.asof import marts_schema
+from lib.asof import marts_schema
 
 _LOCK_NAMESPACE = 746_004  # advisory lock: one recorder per period at a time
 
@@ -32,12 +32,13 @@ def headline_figures(conn: psycopg.Connection, period: str, schema: str) -> Figu
 def recorded_figures(conn: psycopg.Connection, period: str, revision: int) -> Figures:
     rows = conn.execute(
         "select slice_kind, slice_code, indicator, value from reports.kpi_snapshots"
-        " where period = %s and revision = %s", (period, revision))
+        " where period = %s and revision = %s",
+        (period, revision),
+    )
     return {(kind, code, indicator): value for kind, code, indicator, value in rows}
 
 
-def record_kpis(conn: psycopg.Connection, period: str, schema_suffix: str, as_of: datetime,
-                batch_hwm: int) -> int:
+def record_kpis(conn: psycopg.Connection, period: str, schema_suffix: str, as_of: datetime, batch_hwm: int) -> int:
     """Record the period's headline figures of the build in `schema_suffix`; return their revision."""
     if as_of.tzinfo is None:
         raise ValueError(f"as_of needs a time zone: {as_of}")
@@ -48,8 +49,9 @@ def record_kpis(conn: psycopg.Connection, period: str, schema_suffix: str, as_of
         figures = headline_figures(conn, period, schema)
         if not figures:
             raise ValueError(f"{schema}.mart_kpi_values has no headline figures for period {period}")
-        last = conn.execute("select max(revision) from reports.kpi_snapshots where period = %s",
-                            (period,)).fetchone()[0]
+        last = conn.execute("select max(revision) from reports.kpi_snapshots where period = %s", (period,)).fetchone()[
+            0
+        ]
         if last is not None and recorded_figures(conn, period, last) == figures:
             return last
         revision = (last or 0) + 1
@@ -57,6 +59,9 @@ def record_kpis(conn: psycopg.Connection, period: str, schema_suffix: str, as_of
             cur.executemany(
                 "insert into reports.kpi_snapshots (period, revision, slice_kind, slice_code, indicator,"
                 " value, as_of, batch_hwm, source_schema) values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [(period, revision, kind, code, indicator, value, as_of, batch_hwm, schema)
-                 for (kind, code, indicator), value in sorted(figures.items())])
+                [
+                    (period, revision, kind, code, indicator, value, as_of, batch_hwm, schema)
+                    for (kind, code, indicator), value in sorted(figures.items())
+                ],
+            )
     return revision

@@ -7,9 +7,22 @@ from pathlib import Path
 
 import psycopg
 
-COLUMNS = ["month", "sector_code", "sector_name", "channel_code", "channel_name", "incoming", "answered",
-           "answered_on_time", "on_time_share", "overdue_open", "resolution_median_days", "rated", "satisfied",
-           "satisfaction_share"]
+COLUMNS = [
+    "month",
+    "sector_code",
+    "sector_name",
+    "channel_code",
+    "channel_name",
+    "incoming",
+    "answered",
+    "answered_on_time",
+    "on_time_share",
+    "overdue_open",
+    "resolution_median_days",
+    "rated",
+    "satisfied",
+    "satisfaction_share",
+]
 
 
 def export_sector_monthly(conn: psycopg.Connection, out_dir: Path) -> tuple[Path, int]:

@@ -10,8 +10,7 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
 
-from orchestration.commands import (  # noqa: E402
-    CliError, admin, classification, database, intake, pipeline, privacy, query)
+from orchestration.commands import CliError, admin, classification, database, intake, pipeline, privacy, query  # noqa: E402
 from orchestration.reporting import add_report_command  # noqa: E402
 
 

@@ -24,19 +24,41 @@ from orchestration.defs.quality.plausibility_checks import plausibility_checks
 from orchestration.defs.quality.reconcile_checks import reconcile_checks
 from orchestration.defs.transform.assets import tsur_dbt_assets
 from orchestration.defs.transform.project import dbt_resource
+from orchestration.defs.transform.sources import manifest, unowned_source_specs
 from orchestration.resources import WarehouseResource
 
 # The monthly package is partitioned: it has its own job and schedule, not the everyday run.
-everything = dg.define_asset_job("tsur_all",
-                                selection=dg.AssetSelection.all() - dg.AssetSelection.assets(federal_package),
-                                description="Загрузка, сборка, выгрузки")
+everything = dg.define_asset_job(
+    "tsur_all",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(federal_package),
+    description="Загрузка, сборка, выгрузки",
+)
 gated_export = export_job(sector_monthly_csv)
 
+ASSETS = [
+    raw_appeal_events,
+    *native_assets,
+    raw_open311_requests,
+    *classify_assets,
+    tsur_dbt_assets,
+    published_marts,
+    sector_monthly_csv,
+    deadline_alerts,
+    federal_package,
+]
+OWNED = {key for asset in ASSETS for key in asset.keys}
+
 defs = dg.Definitions(
-    assets=[raw_appeal_events, *native_assets, raw_open311_requests, *classify_assets, tsur_dbt_assets,
-            published_marts, sector_monthly_csv, deadline_alerts, federal_package],
-    asset_checks=[*native_checks, open311_batches_reconcile, open311_windows_reconcile,
-                  *suite_checks, *plausibility_checks, *reconcile_checks, channel_freshness],
+    assets=[*ASSETS, *unowned_source_specs(manifest(), OWNED)],
+    asset_checks=[
+        *native_checks,
+        open311_batches_reconcile,
+        open311_windows_reconcile,
+        *suite_checks,
+        *plausibility_checks,
+        *reconcile_checks,
+        channel_freshness,
+    ],
     jobs=[everything, build_job, gated_export, open311_poll_job, federal_package_job, text_retention_job],
     sensors=[landing_files_sensor, build_after_loads],
     schedules=[open311_schedule, daily_build_schedule, federal_package_schedule, text_retention_schedule],

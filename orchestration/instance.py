@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from orchestration.warehouse import Warehouse
+from lib.warehouse import Warehouse
 
 DAGSTER_SCHEMA = "dagster"
 DAGSTER_YAML = """\

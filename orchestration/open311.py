@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 
-from orchestration.config import Settings
-from orchestration.warehouse import Warehouse
+from lib.config import Settings
+from lib.warehouse import Warehouse
 from sources.open311.client import ClientSettings
 from sources.open311.endpoints import Endpoint, endpoints_from_env, parse_since
 from sources.open311.local import sample_endpoint, sample_feed_path
@@ -28,14 +28,21 @@ def configured_endpoints(settings: Settings) -> Iterator[list[Endpoint]]:
         yield [stack.enter_context(sample_endpoint(path, settings.source_timezone))]
 
 
-def poll_once(wh: Warehouse, endpoint: Endpoint, *, since: str | None = None,
-              echo: Callable[[str], None] = print, client_settings: ClientSettings | None = None) -> PollReport:
+def poll_once(
+    wh: Warehouse,
+    endpoint: Endpoint,
+    *,
+    since: str | None = None,
+    echo: Callable[[str], None] = print,
+    client_settings: ClientSettings | None = None,
+) -> PollReport:
     """Poll one endpoint on its own connection, echoing each window; PollError keeps what was stored."""
     start = parse_since(since, endpoint.timezone) if since else None
     with wh.connect("loader", autocommit=True) as conn:
         try:
-            report = poll_endpoint(conn, endpoint, since=start, client_settings=client_settings,
-                                   on_window=lambda w: echo(w.line()))
+            report = poll_endpoint(
+                conn, endpoint, since=start, client_settings=client_settings, on_window=lambda w: echo(w.line())
+            )
         except PollError as exc:
             echo(exc.report.line())
             raise
@@ -47,13 +54,22 @@ def poll_once(wh: Warehouse, endpoint: Endpoint, *, since: str | None = None,
     return report
 
 
-_OPTIONS = ("jurisdiction_id", "api_key_env", "window_days", "lookback_days", "page_size", "max_rps", "retries",
-            "timeout")
+_OPTIONS = (
+    "jurisdiction_id",
+    "api_key_env",
+    "window_days",
+    "lookback_days",
+    "page_size",
+    "max_rps",
+    "retries",
+    "timeout",
+)
 
 
 def poll_command(wh: Warehouse, args: dict) -> PollReport:
     """`tsur poll-open311`: an endpoint from the command line's options, polled once."""
     options = {k: args[k] for k in _OPTIONS if args.get(k) is not None}
-    endpoint = Endpoint(source=args["source"], base_url=args["base_url"], timezone=wh.settings.source_timezone,
-                        **options)
+    endpoint = Endpoint(
+        source=args["source"], base_url=args["base_url"], timezone=wh.settings.source_timezone, **options
+    )
     return poll_once(wh, endpoint, since=args.get("since"))

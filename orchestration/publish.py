@@ -37,8 +37,11 @@ class Publication:
 
 def failed_checks(conn: psycopg.Connection, run_id: str) -> list[str]:
     """Blocking checks of this run that failed (quality.validation_runs), by name."""
-    rows = conn.execute("select distinct check_name from quality.validation_runs"
-                        " where run_id = %s and blocking and not success order by 1", (run_id,)).fetchall()
+    rows = conn.execute(
+        "select distinct check_name from quality.validation_runs"
+        " where run_id = %s and blocking and not success order by 1",
+        (run_id,),
+    ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -63,10 +66,15 @@ def publish(conn: psycopg.Connection, *, run_id: str | None, bi_role: str = "") 
             raise PublishRefused(f"nothing to publish: schema {BUILD_SCHEMA} does not exist (run `tsur build`)")
         failed = failed_checks(conn, run_id) if run_id else []
         if failed:
-            raise PublishRefused(f"blocking checks failed: {', '.join(failed)}; the published marts stay as "
-                                 "they were (see `tsur status`)")
-        relations = conn.execute("select count(*) from pg_class where relnamespace = to_regnamespace(%s)"
-                                 " and relkind in ('r', 'v', 'm', 'p')", (BUILD_SCHEMA,)).fetchone()[0]
+            raise PublishRefused(
+                f"blocking checks failed: {', '.join(failed)}; the published marts stay as "
+                "they were (see `tsur status`)"
+            )
+        relations = conn.execute(
+            "select count(*) from pg_class where relnamespace = to_regnamespace(%s)"
+            " and relkind in ('r', 'v', 'm', 'p')",
+            (BUILD_SCHEMA,),
+        ).fetchone()[0]
         as_of, hwm = _horizon(conn)
         published, build, swap = (sql.Identifier(s) for s in (PUBLISHED, BUILD_SCHEMA, _SWAP))
         had = _exists(conn, PUBLISHED)
@@ -77,12 +85,18 @@ def publish(conn: psycopg.Connection, *, run_id: str | None, bi_role: str = "") 
             conn.execute(sql.SQL("alter schema {} rename to {}").format(swap, build))
         if bi_role:
             _grant(conn, bi_role, had)
-        passed = conn.execute("select count(*) from quality.validation_runs where run_id = %s and success",
-                              (run_id,)).fetchone()[0] if run_id else 0
+        passed = (
+            conn.execute(
+                "select count(*) from quality.validation_runs where run_id = %s and success", (run_id,)
+            ).fetchone()[0]
+            if run_id
+            else 0
+        )
         row = conn.execute(
             "insert into quality.publications (run_id, as_of, batch_hwm, relations, checks_passed)"
             " values (%s, %s, %s, %s, %s) returning publication_id, published_at",
-            (run_id, as_of, hwm, relations, passed)).fetchone()
+            (run_id, as_of, hwm, relations, passed),
+        ).fetchone()
     return Publication(row[0], row[1], relations, as_of, hwm)
 
 
@@ -98,13 +112,14 @@ def _grant(conn: psycopg.Connection, role: str, had_previous: bool) -> None:
     if had_previous:
         conn.execute(sql.SQL("revoke all on all tables in schema {} from {}").format(build, bi))
         conn.execute(sql.SQL("revoke all on schema {} from {}").format(build, bi))
-        conn.execute(sql.SQL("alter default privileges in schema {} revoke select on tables from {}")
-                     .format(build, bi))
+        conn.execute(sql.SQL("alter default privileges in schema {} revoke select on tables from {}").format(build, bi))
 
 
 def last_publication(conn: psycopg.Connection) -> Publication | None:
     if conn.execute("select to_regclass('quality.publications')").fetchone()[0] is None:
         return None
-    row = conn.execute("select publication_id, published_at, relations, as_of, batch_hwm from quality.publications"
-                       " order by publication_id desc limit 1").fetchone()
+    row = conn.execute(
+        "select publication_id, published_at, relations, as_of, batch_hwm from quality.publications"
+        " order by publication_id desc limit 1"
+    ).fetchone()
     return Publication(*row) if row else None

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import dagster as dg
 
-from orchestration.warehouse import Warehouse
+from lib.warehouse import Warehouse
 
 
 class WarehouseResource(dg.ConfigurableResource):

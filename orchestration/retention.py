@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
 class RetentionError(Exception):
@@ -29,10 +29,11 @@ def run_retention(wh, now: datetime | None = None, days: int | None = None):
     days = days if days is not None else retention_days()
     if days is None:
         return None
-    before = (now or datetime.now(timezone.utc)) - timedelta(days=days)
+    before = (now or datetime.now(UTC)) - timedelta(days=days)
     with wh.connect() as conn:
-        return erase(conn, "retention", "", before=before, requested_by=operator(),
-                     reason=f"срок хранения текстов {days} дн.")
+        return erase(
+            conn, "retention", "", before=before, requested_by=operator(), reason=f"срок хранения текстов {days} дн."
+        )
 
 
 def operator() -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from orchestration.config import DBT_PROJECT_DIR
+from lib.config import DBT_PROJECT_DIR
 
 CATALOG_MACRO = DBT_PROJECT_DIR / "macros" / "kpi_definitions.sql"
 KINDS = ("count", "share", "quantile", "rate")
@@ -24,16 +24,24 @@ _HEADER = """{#- GENERATED from the semantic layer (models/marts/semantic) by or
 
 def catalog_from_manifest(manifest: dict) -> list[dict]:
     """The indicators in display order, as macros/kpis.sql derives them from the graph."""
-    measures = {m["name"]: m for sm in manifest["semantic_models"].values() if sm["name"] == "appeals"
-                for m in sm["measures"]}
+    measures = {
+        m["name"]: m for sm in manifest["semantic_models"].values() if sm["name"] == "appeals" for m in sm["measures"]
+    }
     specs = []
     for metric in manifest["metrics"].values():
         meta = metric["config"]["meta"]
         if meta.get("kind") not in KINDS:
             continue
-        spec = {"code": metric["name"], "name": metric["label"], "kind": meta["kind"], "unit": meta["unit"],
-                "higher_is_better": meta.get("higher_is_better"), "headline": meta["headline"],
-                "order": meta["order"], "formula": metric["description"].strip()}
+        spec = {
+            "code": metric["name"],
+            "name": metric["label"],
+            "kind": meta["kind"],
+            "unit": meta["unit"],
+            "higher_is_better": meta.get("higher_is_better"),
+            "headline": meta["headline"],
+            "order": meta["order"],
+            "formula": metric["description"].strip(),
+        }
         params = metric["type_params"]
         if meta["kind"] == "share":
             spec |= {"num": params["numerator"]["name"], "den": params["denominator"]["name"]}

@@ -52,8 +52,9 @@ def read_status(conn: psycopg.Connection) -> Status:
             status.failed = conn.execute(_FAILED, (status.build_run,)).fetchall()
     status.publication = last_publication(conn)
     if status.publication:
-        status.published_run = conn.execute("select run_id from quality.publications where publication_id = %s",
-                                            (status.publication.publication_id,)).fetchone()[0]
+        status.published_run = conn.execute(
+            "select run_id from quality.publications where publication_id = %s", (status.publication.publication_id,)
+        ).fetchone()[0]
     return status
 
 
@@ -66,16 +67,24 @@ def format_status(s: Status) -> str:
     if not s.loads:
         lines.append("  нет ни одной")
     for loader, batch, finished, read, loaded, quarantined in s.loads:
-        lines.append(f"  {loader:<18} {_at(finished)}  партия {batch}: прочитано {read}, загружено {loaded}, "
-                     f"в карантине {quarantined}")
+        lines.append(
+            f"  {loader:<18} {_at(finished)}  партия {batch}: прочитано {read}, загружено {loaded}, "
+            f"в карантине {quarantined}"
+        )
     lines.append(f"Последняя сборка: {_at(s.build_at)}" + (f" (запуск {s.build_run})" if s.build_run else ""))
     p = s.publication
-    lines.append(f"Последняя публикация: {_at(p.published_at)} — № {p.publication_id}, на момент {_at(p.as_of)}, "
-                 f"партии до {p.batch_hwm}, объектов {p.relations}" if p else "Последняя публикация: не было")
+    lines.append(
+        f"Последняя публикация: {_at(p.published_at)} — № {p.publication_id}, на момент {_at(p.as_of)}, "
+        f"партии до {p.batch_hwm}, объектов {p.relations}"
+        if p
+        else "Последняя публикация: не было"
+    )
     if s.failed:
         lines.append("Не прошли проверки последней сборки:")
-        lines.extend(f"  {'БЛОКИРУЕТ' if blocking else 'предупреждение'}: {name} ({detail})"
-                     for name, blocking, detail in s.failed)
+        lines.extend(
+            f"  {'БЛОКИРУЕТ' if blocking else 'предупреждение'}: {name} ({detail})"
+            for name, blocking, detail in s.failed
+        )
     if s.held:
         lines.append("Сборка не опубликована: BI и выгрузки видят витрины последней публикации.")
     elif s.build_run and s.build_run != s.published_run:

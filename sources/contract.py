@@ -28,8 +28,23 @@ def schema() -> dict:
 
 
 def _type(spec: dict, name: str) -> Any:
-    unknown = set(spec) - _IGNORED - {"type", "enum", "const", "pattern", "minLength", "maxLength", "minimum",
-                                      "maximum", "properties", "required", "additionalProperties"}
+    unknown = (
+        set(spec)
+        - _IGNORED
+        - {
+            "type",
+            "enum",
+            "const",
+            "pattern",
+            "minLength",
+            "maxLength",
+            "minimum",
+            "maximum",
+            "properties",
+            "required",
+            "additionalProperties",
+        }
+    )
     if unknown:
         raise ContractError(f"{name}: keywords {sorted(unknown)} are not compiled")
     if "const" in spec:
@@ -40,8 +55,13 @@ def _type(spec: dict, name: str) -> Any:
         return Literal[tuple(spec["enum"])]
     kind = spec.get("type")
     meta = {k: spec[k] for k in ("pattern", "minLength", "maxLength", "minimum", "maximum") if k in spec}
-    bounds = {"pattern": meta.get("pattern"), "min_length": meta.get("minLength"),
-              "max_length": meta.get("maxLength"), "ge": meta.get("minimum"), "le": meta.get("maximum")}
+    bounds = {
+        "pattern": meta.get("pattern"),
+        "min_length": meta.get("minLength"),
+        "max_length": meta.get("maxLength"),
+        "ge": meta.get("minimum"),
+        "le": meta.get("maximum"),
+    }
     bounds = {k: v for k, v in bounds.items() if v is not None}
     base = {"string": str, "integer": int, "number": float}.get(kind)
     if base is not None:
@@ -64,8 +84,7 @@ def _struct(spec: dict, name: str) -> type:
         # Optional fields are absent or of their type: JSON null is not a string, as in the schema.
         fields.append((prop, kind) if prop in required else (prop, kind, msgspec.UNSET))
     fields.sort(key=lambda f: len(f) == 3)  # required fields first, as a struct needs
-    return msgspec.defstruct(name.replace(".", "_"), fields, forbid_unknown_fields=not extra,
-                             omit_defaults=True)
+    return msgspec.defstruct(name.replace(".", "_"), fields, forbid_unknown_fields=not extra, omit_defaults=True)
 
 
 @cache

@@ -14,8 +14,20 @@ from itertools import chain
 from pathlib import Path
 
 from sources.headers import HeaderMap
-from sources.tabular import (_UTF16_BOMS, DELIMITERS, HEADER_SEARCH_ROWS, FileProblem, Opened, Row, Table,
-                             _find_header, _head, _no_header, is_blank, unique_headers)
+from sources.tabular import (
+    _UTF16_BOMS,
+    DELIMITERS,
+    HEADER_SEARCH_ROWS,
+    FileProblem,
+    Opened,
+    Row,
+    Table,
+    _find_header,
+    _head,
+    _no_header,
+    is_blank,
+    unique_headers,
+)
 
 
 def sniff_encoding(path: Path) -> str:
@@ -54,7 +66,7 @@ def _decoded(fh, encoding: str, bad_lines: dict[int, str]) -> Iterator[str]:
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     for number, raw in enumerate(fh, start=1):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8):]
+            raw = raw[len(codecs.BOM_UTF8) :]
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError as exc:
@@ -102,8 +114,13 @@ def open_csv(path: Path, hmap: HeaderMap) -> Opened:
     for _, line, _ in _records(reader):  # skip the title lines and the header itself
         if line >= header_line:
             break
-    table = Table(None, header_line, unique_headers(header), hmap.columns(header),
-                  _csv_data(reader, len(header), opened, bad_lines, encoding))
+    table = Table(
+        None,
+        header_line,
+        unique_headers(header),
+        hmap.columns(header),
+        _csv_data(reader, len(header), opened, bad_lines, encoding),
+    )
     opened.tables = iter([table])
     return opened
 
@@ -130,8 +147,15 @@ def _csv_data(reader, width: int, opened: Opened, bad_lines: dict[int, str], enc
     try:
         for start, last, values in _records(reader):
             if values is None:
-                yield Row(start, [], ("line_too_long", f"a value longer than {csv.field_size_limit()} characters"
-                                                       f" in the record at line {start}: not kept"))
+                yield Row(
+                    start,
+                    [],
+                    (
+                        "line_too_long",
+                        f"a value longer than {csv.field_size_limit()} characters"
+                        f" in the record at line {start}: not kept",
+                    ),
+                )
                 continue
             if is_blank(values):
                 opened.blank_rows += 1
@@ -141,8 +165,11 @@ def _csv_data(reader, width: int, opened: Opened, bad_lines: dict[int, str], enc
             if broken:
                 problem = ("bad_encoding", f"{broken[0]}; the file reads as {encoding}")
             elif len(values) < width or not is_blank(values[width:]):
-                problem = ("wrong_field_count", f"{len(values)} fields where the header has {width}: "
-                                                 "a separator inside an unquoted value, or a broken line")
+                problem = (
+                    "wrong_field_count",
+                    f"{len(values)} fields where the header has {width}: "
+                    "a separator inside an unquoted value, or a broken line",
+                )
             yield Row(start, values, problem)
     except (csv.Error, UnicodeDecodeError) as exc:
         raise FileProblem("read_error", f"cannot read the CSV after line {last}: {exc}") from None

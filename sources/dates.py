@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 _RFC3339 = re.compile(
@@ -51,7 +51,7 @@ def parse_rfc3339(text: str, default_tz: str = "Europe/Moscow") -> Parsed:
     if zone is None:
         return Parsed(naive.replace(tzinfo=_zone(default_tz)), had_offset=False)
     if zone in ("Z", "z"):
-        return Parsed(naive.replace(tzinfo=timezone.utc), had_offset=True)
+        return Parsed(naive.replace(tzinfo=UTC), had_offset=True)
     sign = 1 if zone[0] == "+" else -1
     digits = zone[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:])

@@ -93,7 +93,7 @@ def _workbook_kind(path: Path, maps: dict[str, HeaderMap]) -> tuple[bool, str | 
 
 def _text_head(head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
-        head = head[len(codecs.BOM_UTF8):]
+        head = head[len(codecs.BOM_UTF8) :]
     try:
         return codecs.getincrementaldecoder("utf-8")().decode(head)  # a cut character at the end is fine
     except UnicodeDecodeError:
@@ -125,8 +125,11 @@ def detect(path: Path, *, source: str | None = None) -> Detection:
         workbook, kind = _workbook_kind(path, _maps(source))
         if not workbook:
             return Detection(hint, "zip", "a ZIP package that is not an XLSX workbook")
-        return Detection(kind or hint, "xlsx", f"workbook headers of {kind}" if kind else
-                         "a workbook without the headers of ПОС or ИМ")
+        return Detection(
+            kind or hint,
+            "xlsx",
+            f"workbook headers of {kind}" if kind else "a workbook without the headers of ПОС or ИМ",
+        )
     if head.startswith(OLE_MAGIC):
         return Detection(hint, "xls", "an old binary Excel file (.xls)")
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -134,30 +137,46 @@ def detect(path: Path, *, source: str | None = None) -> Detection:
             # A NUL byte in one event line: that line goes to quarantine, not the whole file unread.
             return Detection(EVENTS, "jsonl", "appeal-event/1 JSON Lines with NUL bytes")
         return Detection(hint, "binary", "binary content")
-    text = head.decode("utf-16") if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
-        else _text_head(head)
+    text = head.decode("utf-16") if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _text_head(head)
     if _is_event_line(text) or path.suffix.lower() in EVENT_SUFFIXES:
         return Detection(EVENTS, "jsonl", "appeal-event/1 JSON Lines")
     lines = text.splitlines(keepends=True)[: HEADER_SEARCH_ROWS * 2]
     rows = [row for d in DELIMITERS for row in csv.reader(io.StringIO("".join(lines)), delimiter=d)]
     kind = _best(rows, _maps(source))
-    return Detection(kind or hint, "csv", f"CSV headers of {kind}" if kind else
-                     "text without the headers of ПОС, ИМ or СЭД")
+    return Detection(
+        kind or hint, "csv", f"CSV headers of {kind}" if kind else "text without the headers of ПОС, ИМ or СЭД"
+    )
 
 
-def ingest_file(conn: psycopg.Connection, path: Path, *, source: str | None = None, force: bool = False,
-                exported_at: datetime | None = None, tz: str = "Europe/Moscow",
-                future_tolerance_hours: float = 24) -> tuple[Detection, BatchReport]:
+def ingest_file(
+    conn: psycopg.Connection,
+    path: Path,
+    *,
+    source: str | None = None,
+    force: bool = False,
+    exported_at: datetime | None = None,
+    tz: str = "Europe/Moscow",
+    future_tolerance_hours: float = 24,
+) -> tuple[Detection, BatchReport]:
     """Recognise one file and load it with its connector; `Unrecognised` if no connector can claim it."""
     path = Path(path)
     found = detect(path, source=source)
     if found.kind == EVENTS:
-        report = load_event_file(conn, path, force=force, future_tolerance_hours=future_tolerance_hours,
-                                 default_tz=tz)
+        report = load_event_file(conn, path, force=force, future_tolerance_hours=future_tolerance_hours, default_tz=tz)
     elif found.kind in CONNECTORS:
-        report = load_table_file(conn, path, CONNECTORS[found.kind], source=source, exported_at=exported_at,
-                                 force=force, tz=tz, future_tolerance_hours=future_tolerance_hours)
+        report = load_table_file(
+            conn,
+            path,
+            CONNECTORS[found.kind],
+            source=source,
+            exported_at=exported_at,
+            force=force,
+            tz=tz,
+            future_tolerance_hours=future_tolerance_hours,
+        )
     else:
-        raise Unrecognised(f"{path}: not recognised ({found.reason}); not loaded — put it under a channel "
-                           f"folder ({', '.join(CONNECTORS)}) or name its source with --source")
+        raise Unrecognised(
+            f"{path}: not recognised ({found.reason}); not loaded — put it under a channel "
+            f"folder ({', '.join(CONNECTORS)}) or name its source with --source"
+        )
     return found, report

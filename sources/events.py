@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -25,14 +25,27 @@ from sources.prefetch import Chunked
 LOADER = "appeal_events"
 APPEAL_EVENTS = RawTable(
     name="raw.appeal_events",
-    columns=(("source", "text"), ("event_id", "text"), ("payload", "jsonb"), ("occurred_at", "timestamptz"),
-             ("flags", "text[]"), ("origin", "text"), ("line_no", "integer"), ("line_sha256", "text")),
+    columns=(
+        ("source", "text"),
+        ("event_id", "text"),
+        ("payload", "jsonb"),
+        ("occurred_at", "timestamptz"),
+        ("flags", "text[]"),
+        ("origin", "text"),
+        ("line_no", "integer"),
+        ("line_sha256", "text"),
+    ),
     key=("source", "event_id"),
 )
 IN_CHILD_BYTES = 256 << 10  # below this a second process costs more than it saves
 CHILD_CHUNK_ROWS = 1_000  # small: the child judges chunk k+1 while the loader stores chunk k
-_REASON_BY_RULE = {"required": "missing_field", "enum": "unknown_value", "const": "unknown_value",
-                   "type": "wrong_type", "additionalProperties": "unknown_field"}
+_REASON_BY_RULE = {
+    "required": "missing_field",
+    "enum": "unknown_value",
+    "const": "unknown_value",
+    "type": "wrong_type",
+    "additionalProperties": "unknown_field",
+}
 
 
 @cache
@@ -80,12 +93,19 @@ class EventJudge:
     the schema validator and the full date parser, with the reason for people.
     """
 
-    def __init__(self, origin: str, *, now: datetime | None = None, future_tolerance_hours: float = 24,
-                 default_tz: str = "Europe/Moscow", render_copy: bool = False):
+    def __init__(
+        self,
+        origin: str,
+        *,
+        now: datetime | None = None,
+        future_tolerance_hours: float = 24,
+        default_tz: str = "Europe/Moscow",
+        render_copy: bool = False,
+    ):
         self.origin = origin
         self.render_copy = render_copy  # also give accepted rows as COPY text (the judging process does)
         self._origin_copy = copy_field(origin).encode("utf-8")
-        self.latest_allowed = (now or datetime.now(timezone.utc)) + timedelta(hours=future_tolerance_hours)
+        self.latest_allowed = (now or datetime.now(UTC)) + timedelta(hours=future_tolerance_hours)
         self.default_tz = default_tz
         self._decode = fast_decoder().decode
 
@@ -104,8 +124,9 @@ class EventJudge:
                         sha = hashlib.sha256(raw).hexdigest()
                         values = (event.source, event.event_id, text, occurred, [], self.origin, line_no, sha)
                         line = self._copy_line(event, raw, line_no, sha) if self.render_copy else None
-                        return Record(line_no, text, values, None, None, f"{event.source}/{event.event_id}",
-                                      None, None, line)
+                        return Record(
+                            line_no, text, values, None, None, f"{event.source}/{event.event_id}", None, None, line
+                        )
         rec = self.judge_fully(line_no, raw, too_long)
         return rec._replace(copy_line=copy_line(rec.values)) if self.render_copy and rec.ok else rec
 
@@ -113,8 +134,18 @@ class EventJudge:
         """The row as COPY text, from the line's own bytes (no second UTF-8 encoding of the payload)."""
         if b"\\" in raw or b"\t" in raw or b"\r" in raw:  # a JSON line has no raw line feed
             raw = raw.replace(b"\\", b"\\\\").replace(b"\t", b"\\t").replace(b"\r", b"\\r")
-        return b"\t".join((copy_field(event.source).encode(), copy_field(event.event_id).encode(), raw,
-                           event.occurred_at.encode(), b"{}", self._origin_copy, b"%d" % line_no, sha.encode()))
+        return b"\t".join(
+            (
+                copy_field(event.source).encode(),
+                copy_field(event.event_id).encode(),
+                raw,
+                event.occurred_at.encode(),
+                b"{}",
+                self._origin_copy,
+                b"%d" % line_no,
+                sha.encode(),
+            )
+        )
 
     def judge_fully(self, line_no: int, raw: bytes, too_long: bool = False) -> Record:
         sha = hashlib.sha256(raw).hexdigest()
@@ -161,8 +192,12 @@ class EventJudge:
         if not occurred.had_offset:
             flags.append("occurred_at_without_offset")
         if occurred.value > self.latest_allowed:
-            return reject("future_date", f"occurred_at {event['occurred_at']} is in the future "
-                                         f"(beyond the tolerance, latest allowed {self.latest_allowed:%Y-%m-%d %H:%M}Z)", key)
+            return reject(
+                "future_date",
+                f"occurred_at {event['occurred_at']} is in the future "
+                f"(beyond the tolerance, latest allowed {self.latest_allowed:%Y-%m-%d %H:%M}Z)",
+                key,
+            )
         values = (event["source"], event["event_id"], text, occurred.value, flags, self.origin, line_no, sha)
         return Record(line_no, text, values=values, record_key=key)
 
@@ -171,8 +206,9 @@ class EventJudge:
             yield self.judge(line_no, raw, too_long)
 
 
-def load_event_file(conn: psycopg.Connection, path: Path, *, force: bool = False, in_child: bool | None = None,
-                    **judge_options) -> BatchReport:
+def load_event_file(
+    conn: psycopg.Connection, path: Path, *, force: bool = False, in_child: bool | None = None, **judge_options
+) -> BatchReport:
     """Load one appeal-event/1 file as one batch; a file loaded before (same sha256) is skipped.
 
     Files of IN_CHILD_BYTES and more are judged by a second process while this one stores (in_child forces
@@ -191,5 +227,13 @@ def load_event_file(conn: psycopg.Connection, path: Path, *, force: bool = False
         reader = LineReader(path)
         records = EventJudge(origin, **judge_options).records(reader)
         blank_lines = lambda: reader.blank_lines  # noqa: E731
-    return load_records(conn, APPEAL_EVENTS, records, loader=LOADER, origin=origin,
-                        origin_sha256=file_sha256(path), force=force, blank_lines=blank_lines)
+    return load_records(
+        conn,
+        APPEAL_EVENTS,
+        records,
+        loader=LOADER,
+        origin=origin,
+        origin_sha256=file_sha256(path),
+        force=force,
+        blank_lines=blank_lines,
+    )

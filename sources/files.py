@@ -40,7 +40,7 @@ class LineReader:
                     while (rest := fh.readline(self.max_line_bytes)) and not rest.endswith(b"\n"):
                         pass  # skip the remainder of an over-long line without holding it
                 if raw.startswith(_BOM):  # on any line: files joined with `cat` keep each one's BOM
-                    raw = raw[len(_BOM):]
+                    raw = raw[len(_BOM) :]
                 raw = raw.rstrip(b"\r\n")
                 if not too_long and not raw.strip():
                     self.blank_lines += 1

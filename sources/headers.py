@@ -74,8 +74,9 @@ def _check(entries: object, where: str) -> dict[str, tuple[str | None, str]]:
     out: dict[str, tuple[str | None, str]] = {}
     for header, field in entries.items():
         if field is not None and field not in FIELDS:
-            raise HeaderMapError(f"{where}: header {header!r} names unknown field {field!r}; "
-                                 f"known fields: {', '.join(sorted(FIELDS))}")
+            raise HeaderMapError(
+                f"{where}: header {header!r} names unknown field {field!r}; known fields: {', '.join(sorted(FIELDS))}"
+            )
         out[normalise(header)] = (field, str(header))
     return out
 
@@ -105,5 +106,4 @@ def header_map(name: str, source: str, user_maps: str | None = None) -> HeaderMa
     """The default map `name` with the user's entries for `source` on top (TSUR_HEADER_MAPS if not given)."""
     user = _user_maps(user_maps if user_maps is not None else os.environ.get(ENV_USER_MAPS))
     entries = {**_defaults(name), **user.get(source, {})}
-    return HeaderMap(f"{name}/{source}", {k: v[0] for k, v in entries.items()},
-                     {k: v[1] for k, v in entries.items()})
+    return HeaderMap(f"{name}/{source}", {k: v[0] for k, v in entries.items()}, {k: v[1] for k, v in entries.items()})

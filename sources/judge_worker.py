@@ -1,11 +1,11 @@
-"""A child process that reads and judges event files while the loader's process stores the previous chunk.
+"""The loader's side of a child process that judges event files while the loader stores the previous chunk.
 
 Judging a line is Python (~10 µs); storing it is PostgreSQL's work, which the loader only waits for. In one
 process the two take turns (a thread would hold the same GIL), so on two cores the judging runs in a second
 interpreter: it sends each chunk of judged records back with the COPY text of the accepted rows already
 rendered, and the loader only sorts keys and writes bytes. The pipe holds about one chunk, so the child
 judges the next chunk while the loader stores this one, and no further. The child is a plain
-`python -m sources.judge_worker` (not multiprocessing: a fork would share the loader's database socket,
+`python -m sources.judge_child` (not multiprocessing: a fork would share the loader's database socket,
 a spawn would re-run the caller's main module), started once per loading process, one file at a time.
 """
 
@@ -41,40 +41,6 @@ def receive(stream: BinaryIO) -> object:
     return pickle.loads(data)
 
 
-def serve(requests: BinaryIO, results: BinaryIO) -> None:
-    """The child's loop: one request (path, judge options, chunk size) at a time, until the pipe closes."""
-    from sources.events import EventJudge
-    from sources.files import LineReader
-    from sources.prefetch import chunks
-
-    while True:
-        try:
-            path, options, size = receive(requests)
-        except EOFError:
-            return
-        try:
-            reader = LineReader(Path(path))
-            judge = EventJudge(path, render_copy=True, **options)
-            for chunk in chunks(judge.records(reader), size):
-                send(results, ("chunk", _columns(chunk)))
-            send(results, ("done", reader.blank_lines))
-        except Exception as exc:  # noqa: BLE001 - handed to the loader, which raises it
-            try:
-                pickle.dumps(exc)
-            except Exception:  # noqa: BLE001
-                exc = RuntimeError(repr(exc))
-            send(results, ("error", exc))
-
-
-def _columns(chunk: list) -> tuple:
-    """A chunk as plain lists (pickling named tuples costs more than judging them): the rejected records
-    whole with their position, the accepted ones as columns with their COPY text."""
-    bad = [(i, rec) for i, rec in enumerate(chunk) if rec.values is None]
-    ok = [rec for rec in chunk if rec.values is not None]
-    return (len(chunk), bad, [r.line_no for r in ok], [r.values[0] for r in ok], [r.values[1] for r in ok],
-            [r.copy_line for r in ok])
-
-
 def _records(columns: tuple) -> list:
     """The chunk again as Records in file order. An accepted record's `values` holds only its key (source,
     event_id); its row is `copy_line`, from which the loader reads the payload back if it must compare it."""
@@ -88,8 +54,7 @@ def _records(columns: tuple) -> list:
         rec = rejected.get(i)
         if rec is None:
             line_no, source, event_id, line = next(accepted)
-            rec = Record(line_no, None, (source, event_id, None), None, None, f"{source}/{event_id}", None, None,
-                         line)
+            rec = Record(line_no, None, (source, event_id, None), None, None, f"{source}/{event_id}", None, None, line)
         out.append(rec)
     return out
 
@@ -99,8 +64,9 @@ class JudgeWorker:
 
     def __init__(self) -> None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        self._process = subprocess.Popen([sys.executable, "-m", "sources.judge_worker"], env=env,
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "sources.judge_child"], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
         self._pending = False  # a file whose load was abandoned still has chunks in the pipe
         self.blank_lines = 0
 
@@ -154,7 +120,3 @@ def worker() -> JudgeWorker:
         _worker = JudgeWorker()
         atexit.register(_worker.close)
     return _worker
-
-
-if __name__ == "__main__":
-    serve(sys.stdin.buffer, sys.stdout.buffer)

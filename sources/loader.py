@@ -84,8 +84,9 @@ def load_records(
 def refresh_statistics(conn: psycopg.Connection, table: str) -> None:
     """ANALYZE a raw table after loading into it: a build right after a big load would otherwise plan
     with no or stale statistics (autovacuum gets there later) and scan what it could look up by index."""
-    if conn.execute("select pg_has_role(current_user, relowner, 'usage') from pg_class"
-                    " where oid = to_regclass(%s)", (table,)).fetchone() == (True,):
+    if conn.execute(
+        "select pg_has_role(current_user, relowner, 'usage') from pg_class where oid = to_regclass(%s)", (table,)
+    ).fetchone() == (True,):
         conn.execute(f"analyze {table}")
         if not conn.autocommit:
             conn.commit()

@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,8 @@ from sources.files import file_sha256
 from sources.headers import header_map
 from sources.loader import BatchReport, Record, already_loaded, load_records
 from sources.snapshot import SOURCE_ROWS, SnapshotJudge
-from sources.tabular import FileProblem, Opened, open_tabular
+from sources.spreadsheets import open_tabular
+from sources.tabular import FileProblem, Opened
 
 FILE_HEAD_BYTES = 1024  # what a file-level quarantine row keeps of the file, for whoever looks into it
 
@@ -64,8 +65,9 @@ def moment_from_name(name: str, tz: str) -> tuple[datetime, bool] | None:
     return None
 
 
-def export_moment(path: Path, explicit: datetime | None, modified: datetime | None,
-                  tz: str) -> tuple[datetime, list[str]]:
+def export_moment(
+    path: Path, explicit: datetime | None, modified: datetime | None, tz: str
+) -> tuple[datetime, list[str]]:
     """When the snapshot was taken: given, else from the name, else the workbook's save time, else mtime."""
     if explicit is not None:
         return (explicit if explicit.tzinfo else explicit.replace(tzinfo=ZoneInfo(tz))), []
@@ -74,7 +76,7 @@ def export_moment(path: Path, explicit: datetime | None, modified: datetime | No
         return named[0], ["exported_at_end_of_day"] if named[1] else []
     if modified is not None:
         return modified, ["exported_at_from_properties"]
-    mtime = datetime.fromtimestamp(os.stat(path).st_mtime, timezone.utc).replace(microsecond=0)
+    mtime = datetime.fromtimestamp(os.stat(path).st_mtime, UTC).replace(microsecond=0)
     return mtime, ["exported_at_from_mtime"]
 
 
@@ -91,37 +93,66 @@ def _rows(opened: Opened, judge: SnapshotJudge, exported_at: datetime, flags: li
         id_col = next((i for i, f in table.columns.items() if f == "appeal_id"), None)
         for row in table.rows:
             count += 1
-            payload = {h: cell_text(row.values[i]) if i < len(row.values) else None
-                       for i, h in enumerate(table.headers)}
+            payload = {
+                h: cell_text(row.values[i]) if i < len(row.values) else None for i, h in enumerate(table.headers)
+            }
             for i in range(len(table.headers), len(row.values)):  # cells beyond the header: keep them too
                 if row.values[i] not in (None, ""):
                     payload[f"column_{i + 1}"] = cell_text(row.values[i])
             if row.problem:
                 code, reason = row.problem
                 key = row.values[id_col] if id_col is not None and id_col < len(row.values) else None
-                yield Record(row.number, json.dumps(payload, ensure_ascii=False, default=str), reason_code=code,
-                             reason=reason, sheet=table.sheet,
-                             record_key=f"{judge.source}/{key}" if key not in (None, "") else None)
+                yield Record(
+                    row.number,
+                    json.dumps(payload, ensure_ascii=False, default=str),
+                    reason_code=code,
+                    reason=reason,
+                    sheet=table.sheet,
+                    record_key=f"{judge.source}/{key}" if key not in (None, "") else None,
+                )
                 continue
             fields = {f: row.values[i] if i < len(row.values) else None for i, f in table.columns.items()}
-            yield judge.judge(fields=fields, payload=payload, exported_at=exported_at, line_no=row.number,
-                              sheet=table.sheet, flags=flags)
+            yield judge.judge(
+                fields=fields,
+                payload=payload,
+                exported_at=exported_at,
+                line_no=row.number,
+                sheet=table.sheet,
+                flags=flags,
+            )
     if count == 0:
         raise FileProblem("no_rows", "the header is there but no data rows follow it")
 
 
-def _file_batch(conn: psycopg.Connection, connector: Connector, path: Path, sha: str, source: str,
-                problem: FileProblem, force: bool) -> BatchReport:
+def _file_batch(
+    conn: psycopg.Connection, connector: Connector, path: Path, sha: str, source: str, problem: FileProblem, force: bool
+) -> BatchReport:
     with open(path, "rb") as fh:
         head = fh.read(FILE_HEAD_BYTES)
     record = Record(None, None, reason_code=problem.code, reason=problem.reason, raw_bytes=head)
-    return load_records(conn, SOURCE_ROWS, [record], loader=connector.loader, origin=str(path),
-                        origin_sha256=sha, source=source, force=force)
+    return load_records(
+        conn,
+        SOURCE_ROWS,
+        [record],
+        loader=connector.loader,
+        origin=str(path),
+        origin_sha256=sha,
+        source=source,
+        force=force,
+    )
 
 
-def load_table_file(conn: psycopg.Connection, path: Path, connector: Connector, *, source: str | None = None,
-                    exported_at: datetime | None = None, force: bool = False,
-                    tz: str = "Europe/Moscow", future_tolerance_hours: float = 24) -> BatchReport:
+def load_table_file(
+    conn: psycopg.Connection,
+    path: Path,
+    connector: Connector,
+    *,
+    source: str | None = None,
+    exported_at: datetime | None = None,
+    force: bool = False,
+    tz: str = "Europe/Moscow",
+    future_tolerance_hours: float = 24,
+) -> BatchReport:
     """Load one export as one batch; a file loaded before (same sha256 for this loader) is skipped."""
     path = Path(path)
     source = source or connector.source
@@ -136,11 +167,24 @@ def load_table_file(conn: psycopg.Connection, path: Path, connector: Connector, 
         return _file_batch(conn, connector, path, sha, source, problem, force)
     try:
         when, flags = export_moment(path, exported_at, opened.modified, tz)
-        judge = SnapshotJudge(source=source, channel=connector.channel, origin=str(path), tz=tz,
-                              future_tolerance_hours=future_tolerance_hours)
-        return load_records(conn, SOURCE_ROWS, _rows(opened, judge, when, flags), loader=connector.loader,
-                            origin=str(path), origin_sha256=sha, source=source, force=force,
-                            blank_lines=lambda: opened.blank_rows)
+        judge = SnapshotJudge(
+            source=source,
+            channel=connector.channel,
+            origin=str(path),
+            tz=tz,
+            future_tolerance_hours=future_tolerance_hours,
+        )
+        return load_records(
+            conn,
+            SOURCE_ROWS,
+            _rows(opened, judge, when, flags),
+            loader=connector.loader,
+            origin=str(path),
+            origin_sha256=sha,
+            source=source,
+            force=force,
+            blank_lines=lambda: opened.blank_rows,
+        )
     except FileProblem as problem:  # found mid-file: that load was rolled back, the file is kept whole
         return _file_batch(conn, connector, path, sha, source, problem, force)
     finally:

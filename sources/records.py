@@ -56,8 +56,10 @@ class BatchReport:
     def line(self) -> str:
         if self.skipped_file:
             return f"{self.origin}: already loaded, skipped"
-        text = (f"{self.origin}: read {self.lines_read}, loaded {self.loaded}, "
-                f"duplicates {self.duplicates}, quarantined {self.quarantined}")
+        text = (
+            f"{self.origin}: read {self.lines_read}, loaded {self.loaded}, "
+            f"duplicates {self.duplicates}, quarantined {self.quarantined}"
+        )
         if self.reasons:
             text += " (" + ", ".join(f"{k} {v}" for k, v in sorted(self.reasons.items())) + ")"
         return text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,32 +18,82 @@ from sources.loader import RawTable, Record
 
 SOURCE_ROWS = RawTable(
     name="raw.source_rows",
-    columns=(("source", "text"), ("channel", "text"), ("appeal_id", "text"), ("exported_at", "timestamptz"),
-             ("record", "jsonb"), ("payload", "jsonb"), ("flags", "text[]"), ("origin", "text"),
-             ("sheet", "text"), ("line_no", "integer"), ("line_sha256", "text")),
+    columns=(
+        ("source", "text"),
+        ("channel", "text"),
+        ("appeal_id", "text"),
+        ("exported_at", "timestamptz"),
+        ("record", "jsonb"),
+        ("payload", "jsonb"),
+        ("flags", "text[]"),
+        ("origin", "text"),
+        ("sheet", "text"),
+        ("line_no", "integer"),
+        ("line_sha256", "text"),
+    ),
     key=("source", "appeal_id", "exported_at"),
     content="record",
 )
 
 # Field name → kind. Personal data (author_*, text, address, answer_text) stays in raw.
 FIELDS: dict[str, str] = {
-    "appeal_id": "text", "created_at": "datetime", "registered_at": "datetime", "updated_at": "datetime",
-    "legal_regime": "text", "kind": "text", "form": "text",
-    "category_code": "text", "category_name": "text", "subcategory_name": "text", "theme": "text",
-    "totk_code": "text", "text": "text", "address": "text", "lat": "number", "lon": "number",
-    "oktmo": "text", "municipality_name": "text", "settlement_name": "text",
-    "agency_name": "text", "redirected_to": "text", "status": "text", "status_notes": "text",
-    "due_at": "datetime", "extended_due_at": "datetime", "interim_answer_at": "datetime",
-    "first_response_at": "datetime", "answered_at": "datetime", "closed_at": "datetime",
-    "answer_text": "text", "result": "text", "outcome": "text", "rating": "integer", "return_count": "integer",
-    "fast_track": "boolean", "repeated": "boolean", "collective": "boolean", "incident_type": "text",
-    "social_network": "text", "url": "text", "media_url": "text",
-    "author_name": "text", "author_phone": "text", "author_email": "text", "author_id": "text",
+    "appeal_id": "text",
+    "created_at": "datetime",
+    "registered_at": "datetime",
+    "updated_at": "datetime",
+    "legal_regime": "text",
+    "kind": "text",
+    "form": "text",
+    "category_code": "text",
+    "category_name": "text",
+    "subcategory_name": "text",
+    "theme": "text",
+    "totk_code": "text",
+    "text": "text",
+    "address": "text",
+    "lat": "number",
+    "lon": "number",
+    "oktmo": "text",
+    "municipality_name": "text",
+    "settlement_name": "text",
+    "agency_name": "text",
+    "redirected_to": "text",
+    "status": "text",
+    "status_notes": "text",
+    "due_at": "datetime",
+    "extended_due_at": "datetime",
+    "interim_answer_at": "datetime",
+    "first_response_at": "datetime",
+    "answered_at": "datetime",
+    "closed_at": "datetime",
+    "answer_text": "text",
+    "result": "text",
+    "outcome": "text",
+    "rating": "integer",
+    "return_count": "integer",
+    "fast_track": "boolean",
+    "repeated": "boolean",
+    "collective": "boolean",
+    "incident_type": "text",
+    "social_network": "text",
+    "url": "text",
+    "media_url": "text",
+    "author_name": "text",
+    "author_phone": "text",
+    "author_email": "text",
+    "author_id": "text",
 }
 REQUIRED = ("appeal_id", "created_at")
 # Moments of what already happened to an appeal; deadlines (due_at, extended_due_at) lie ahead by nature.
-PAST_MOMENTS = ("created_at", "registered_at", "updated_at", "interim_answer_at", "first_response_at",
-                "answered_at", "closed_at")
+PAST_MOMENTS = (
+    "created_at",
+    "registered_at",
+    "updated_at",
+    "interim_answer_at",
+    "first_response_at",
+    "answered_at",
+    "closed_at",
+)
 # A reaction to an appeal cannot come before it was received.
 REACTIONS = ("interim_answer_at", "first_response_at", "answered_at", "closed_at")
 _YES = {"да", "yes", "true", "1", "y", "д", "+"}
@@ -91,8 +141,11 @@ def _datetime(value: Any, tz: str) -> datetime:
 
 def _number(kind: str, value: Any) -> int | float:
     try:
-        number = float(str(value).replace(",", ".").replace("\u00a0", "").strip()) if isinstance(value, str) \
+        number = (
+            float(str(value).replace(",", ".").replace("\u00a0", "").strip())
+            if isinstance(value, str)
             else float(value)
+        )
     except ValueError:
         raise FieldError(f"not a number: {str(value)[:40]!r}") from None
     if kind == "integer":
@@ -115,14 +168,31 @@ def _has_nul(value: Any) -> bool:
 class SnapshotJudge:
     """Turns one mapped row into a Record for raw.source_rows, or a quarantine reason."""
 
-    def __init__(self, *, source: str, channel: str, origin: str, tz: str = "Europe/Moscow",
-                 bad_optional: str = "quarantine", now: datetime | None = None, future_tolerance_hours: float = 24):
+    def __init__(
+        self,
+        *,
+        source: str,
+        channel: str,
+        origin: str,
+        tz: str = "Europe/Moscow",
+        bad_optional: str = "quarantine",
+        now: datetime | None = None,
+        future_tolerance_hours: float = 24,
+    ):
         self.source, self.channel, self.origin, self.tz = source, channel, origin, tz
         self.bad_optional = bad_optional  # "quarantine" (files) or "flag" (feeds that are known to be messy)
-        self.latest_allowed = (now or datetime.now(timezone.utc)) + timedelta(hours=future_tolerance_hours)
+        self.latest_allowed = (now or datetime.now(UTC)) + timedelta(hours=future_tolerance_hours)
 
-    def judge(self, *, fields: dict[str, Any], payload: dict[str, Any], exported_at: datetime,
-              line_no: int | None, sheet: str | None = None, flags: list[str] | None = None) -> Record:
+    def judge(
+        self,
+        *,
+        fields: dict[str, Any],
+        payload: dict[str, Any],
+        exported_at: datetime,
+        line_no: int | None,
+        sheet: str | None = None,
+        flags: list[str] | None = None,
+    ) -> Record:
         raw_text = json.dumps(payload, ensure_ascii=False, default=str)
         sha = hashlib.sha256(raw_text.encode("utf-8")).hexdigest()
         flags = list(flags or [])
@@ -130,8 +200,14 @@ class SnapshotJudge:
         key = fields.get("appeal_id")
 
         def reject(code: str, reason: str) -> Record:
-            return Record(line_no, raw_text, reason_code=code, reason=reason, sheet=sheet,
-                          record_key=f"{self.source}/{key}" if key else None)
+            return Record(
+                line_no,
+                raw_text,
+                reason_code=code,
+                reason=reason,
+                sheet=sheet,
+                record_key=f"{self.source}/{key}" if key else None,
+            )
 
         if _has_nul(payload):  # PostgreSQL's jsonb cannot hold NUL; the row as read stays in quarantine
             return reject("control_character", "a NUL character (\\u0000) in a value")
@@ -156,8 +232,19 @@ class SnapshotJudge:
             record[name] = None
             flags.append(f"{code}:{name}")
         record = {k: v for k, v in record.items() if v is not None}
-        values = (self.source, self.channel, record["appeal_id"], exported_at, json.dumps(record, ensure_ascii=False),
-                  raw_text, sorted(set(flags)), self.origin, sheet, line_no, sha)
+        values = (
+            self.source,
+            self.channel,
+            record["appeal_id"],
+            exported_at,
+            json.dumps(record, ensure_ascii=False),
+            raw_text,
+            sorted(set(flags)),
+            self.origin,
+            sheet,
+            line_no,
+            sha,
+        )
         return Record(line_no, raw_text, values=values, sheet=sheet, record_key=f"{self.source}/{record['appeal_id']}")
 
     def _impossible(self, record: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -165,15 +252,25 @@ class SnapshotJudge:
         found = []
         for name in PAST_MOMENTS:
             if record.get(name) and datetime.fromisoformat(record[name]) > self.latest_allowed:
-                found.append((name, "future_date", f"{name} {record[name]} is in the future (beyond the tolerance,"
-                                                   f" latest allowed {self.latest_allowed:%Y-%m-%d %H:%M}Z)"))
+                found.append(
+                    (
+                        name,
+                        "future_date",
+                        f"{name} {record[name]} is in the future (beyond the tolerance,"
+                        f" latest allowed {self.latest_allowed:%Y-%m-%d %H:%M}Z)",
+                    )
+                )
         # Calendar days, not moments: a date without time (00:00) on the day of receipt is no contradiction.
         received = self._local_day(record["created_at"])
         for name in REACTIONS:
             if record.get(name) and self._local_day(record[name]) < received:
-                found.append((name, "answer_before_receipt",
-                              f"{name} {record[name]} is before the day of receipt"
-                              f" (created_at {record['created_at']})"))
+                found.append(
+                    (
+                        name,
+                        "answer_before_receipt",
+                        f"{name} {record[name]} is before the day of receipt (created_at {record['created_at']})",
+                    )
+                )
         return found
 
     def _local_day(self, value: str) -> date:

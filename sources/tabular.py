@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
 
@@ -96,11 +96,15 @@ def _no_header(hmap: HeaderMap, where: str, seen: list[tuple[int, list]]) -> Fil
     wanted = " and ".join("«" + " / ".join(hmap.headers_for(f)) + "»" for f in ("appeal_id", "created_at"))
     first = seen[0] if seen else None
     shown = ", ".join(str(v) for v in first[1] if v not in (None, ""))[:200] if first else ""
-    return FileProblem("no_header", f"no header row with {wanted} among the first {HEADER_SEARCH_ROWS} rows"
-                                    f" of {where}" + (f"; row {first[0]} reads: {shown}" if first else ""))
+    return FileProblem(
+        "no_header",
+        f"no header row with {wanted} among the first {HEADER_SEARCH_ROWS} rows"
+        f" of {where}" + (f"; row {first[0]} reads: {shown}" if first else ""),
+    )
 
 
 # --- XLSX -------------------------------------------------------------------------------------------------
+
 
 def open_xlsx(path: Path, hmap: HeaderMap) -> Opened:
     import openpyxl
@@ -117,11 +121,12 @@ def open_xlsx(path: Path, hmap: HeaderMap) -> Opened:
         book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a ZIP that is not a workbook
         fh.close()
-        raise FileProblem("not_xlsx", f"a ZIP package but not an XLSX workbook: {type(exc).__name__}: "
-                                      f"{str(exc)[:200]}") from None
+        raise FileProblem(
+            "not_xlsx", f"a ZIP package but not an XLSX workbook: {type(exc).__name__}: {str(exc)[:200]}"
+        ) from None
     opened = Opened("xlsx", iter(()), _closers=[book.close, fh.close])
     modified = book.properties.modified
-    opened.modified = modified.replace(tzinfo=timezone.utc) if modified and not modified.tzinfo else modified
+    opened.modified = modified.replace(tzinfo=UTC) if modified and not modified.tzinfo else modified
     try:
         tables = _xlsx_tables(book, hmap, opened)
         first = next(tables)  # a workbook without any table fails now, before the load begins
@@ -143,8 +148,10 @@ def _sheet_rows(sheet) -> Iterator[tuple[int, list]]:
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
             yield number, list(values)
     except Exception as exc:  # a damaged sheet part: XML, shared strings, styles
-        raise FileProblem("read_error", f"sheet «{sheet.title}» cannot be read after row {number}: "
-                                        f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        raise FileProblem(
+            "read_error",
+            f"sheet «{sheet.title}» cannot be read after row {number}: {type(exc).__name__}: {str(exc)[:200]}",
+        ) from None
 
 
 def _xlsx_tables(book, hmap: HeaderMap, opened: Opened) -> Iterator[Table]:
@@ -154,8 +161,7 @@ def _xlsx_tables(book, hmap: HeaderMap, opened: Opened) -> Iterator[Table]:
         if isinstance(found, list):
             continue  # a sheet of parameters or notes beside the data
         number, header = found
-        yield Table(sheet.title, number, unique_headers(header), hmap.columns(header),
-                    _xlsx_data(rows, opened))
+        yield Table(sheet.title, number, unique_headers(header), hmap.columns(header), _xlsx_data(rows, opened))
 
 
 def _xlsx_data(rows: Iterator[tuple[int, list]], opened: Opened) -> Iterator[Row]:
@@ -181,13 +187,3 @@ def _xlsx_problem(book, hmap: HeaderMap) -> FileProblem:
 def _head(path: Path, size: int = 8192) -> bytes:
     with open(path, "rb") as fh:
         return fh.read(size)
-
-
-def open_tabular(path: Path, hmap: HeaderMap) -> Opened:
-    """An XLSX or CSV export, told apart by content, not by name."""
-    head = _head(path)
-    if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        return open_xlsx(path, hmap)
-    from sources.csvfile import open_csv  # here: csvfile builds on this module
-
-    return open_csv(path, hmap)

@@ -18,8 +18,10 @@ import psycopg
 from sources.copytext import array_literal, field_text
 from sources.records import RawTable, Record
 
-_QUARANTINE_COLUMNS = ("batch_id, loader, source, origin, sheet, line_no, record_key, reason_code, reason,"
-                       " raw_text, raw_bytes, quarantined_at")
+_QUARANTINE_COLUMNS = (
+    "batch_id, loader, source, origin, sheet, line_no, record_key, reason_code, reason,"
+    " raw_text, raw_bytes, quarantined_at"
+)
 
 
 @dataclass
@@ -44,7 +46,7 @@ class BatchSorter:
         self._key_types = [types[k] for k in self.table.key]
         self._content_at = names.index(self.table.content) if self.table.key else None
         self._content_type = types.get(self.table.content, "text")
-        self._copy_sql = (f"copy {self.table.name} ({', '.join(names)}, batch_id, loaded_at) from stdin")
+        self._copy_sql = f"copy {self.table.name} ({', '.join(names)}, batch_id, loaded_at) from stdin"
         self._arrays = [i for i, (_, kind) in enumerate(self.table.columns) if kind == "text[]"]
 
     def add(self, chunk: list[Record]) -> None:
@@ -135,7 +137,9 @@ class BatchSorter:
         on = " and ".join(f"s.{c} = k.{c}" for c in cols)
         rows = self.conn.execute(
             f"select {', '.join('k.' + c for c in cols)} from unnest({unnest}) as k({', '.join(cols)})"
-            f" join {self.table.name} as s on {on}", arrays).fetchall()
+            f" join {self.table.name} as s on {on}",
+            arrays,
+        ).fetchall()
         return [tuple(row) for row in rows]
 
     def _compare_with_table(self, chunk: list[Record], keys: list, at: list[int], verdicts: list) -> None:
@@ -150,29 +154,49 @@ class BatchSorter:
             f"select k.n, s.{c} is not distinct from k.content::{t}, s.batch_id, s.origin, s.line_no"
             f" from unnest(%s::int[], {unnest}, %s::text[]) as k(n, {', '.join(cols)}, content)"
             f" join {self.table.name} as s on {on}",
-            [at, *arrays, [self._content(chunk[i]) for i in at]]).fetchall()
+            [at, *arrays, [self._content(chunk[i]) for i in at]],
+        ).fetchall()
         for n, equal, batch_id, origin, line_no in rows:
             line = "?" if line_no is None else line_no
             if equal:
                 verdicts[n] = ("duplicate", None, None)
             elif batch_id == self.batch_id:
-                verdicts[n] = ("quarantine", "conflict",
-                               f"the same key appears earlier in this input with other content (line {line})")
+                verdicts[n] = (
+                    "quarantine",
+                    "conflict",
+                    f"the same key appears earlier in this input with other content (line {line})",
+                )
             else:
-                verdicts[n] = ("quarantine", "conflict", f"the same key was loaded before with other content"
-                                                         f" (batch {batch_id}, {origin} line {line})")
+                verdicts[n] = (
+                    "quarantine",
+                    "conflict",
+                    f"the same key was loaded before with other content (batch {batch_id}, {origin} line {line})",
+                )
         missing = [i for i in at if verdicts[i][0] == "repeat"]
         if missing:  # a hash collision of two keys (or a stored row gone): never count it silently
-            raise RuntimeError(f"{len(missing)} repeated keys have no stored row in {self.table.name};"
-                               " load the file again (key hashes differ in every process)")
+            raise RuntimeError(
+                f"{len(missing)} repeated keys have no stored row in {self.table.name};"
+                " load the file again (key hashes differ in every process)"
+            )
 
     def _quarantine(self, bad: list[tuple[Record, tuple]]) -> None:
         head = (self.batch_id, self.loader, self.source, self.origin)
         with self.conn.cursor().copy(f"copy raw.quarantine ({_QUARANTINE_COLUMNS}) from stdin") as copy:
             for rec, (_, code, reason) in bad:
                 text = rec.raw_text if rec.raw_text is not None or not rec.ok else self._content(rec)
-                copy.write_row(head + (rec.sheet, rec.line_no, rec.record_key, code, reason,
-                                       _text_safe(text), None if rec.ok else rec.raw_bytes, self.loaded_at))
+                copy.write_row(
+                    head
+                    + (
+                        rec.sheet,
+                        rec.line_no,
+                        rec.record_key,
+                        code,
+                        reason,
+                        _text_safe(text),
+                        None if rec.ok else rec.raw_bytes,
+                        self.loaded_at,
+                    )
+                )
 
 
 def _with_array_literals(values: tuple, at: list[int]) -> tuple:

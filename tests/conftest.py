@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import subprocess
-import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +14,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from orchestration.config import DBT_PROJECT_DIR
-from orchestration.embedded import EmbeddedPostgres
-from orchestration.warehouse import conninfo_uri
+from lib.dbt import dbt_args, dbt_executable
+from lib.embedded import EmbeddedPostgres
+from lib.warehouse import conninfo_uri
 
 TEST_PII_KEY = "test-key-not-secret"
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -94,7 +93,7 @@ def tsur_env(database_url, tmp_path):
 
 @pytest.fixture
 def warehouse(tsur_env):
-    from orchestration.warehouse import Warehouse
+    from lib.warehouse import Warehouse
 
     return Warehouse().start()
 
@@ -116,10 +115,8 @@ def dbt_manifest() -> Path:
 
 def run_dbt(warehouse, *args: str) -> subprocess.CompletedProcess:
     """Run the dbt CLI against the test database and fail with its output if it fails."""
-    dbt = Path(sys.executable).parent / "dbt"
     env = {**os.environ, **warehouse.dbt_env()}
-    result = subprocess.run([str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-                             str(DBT_PROJECT_DIR)], env=env, capture_output=True, text=True)
+    result = subprocess.run([dbt_executable(), *dbt_args(*args)], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     if args and args[0] in ("build", "run") and "schema_suffix" not in " ".join(args):
         publish_build(warehouse)  # as `tsur build` does after its checks: tests read the published marts
@@ -128,8 +125,8 @@ def run_dbt(warehouse, *args: str) -> subprocess.CompletedProcess:
 
 def publish_build(warehouse) -> None:
     """Publish marts_build as marts (orchestration/publish.py), granted to the BI role if it exists."""
+    from lib.roles import RoleNames
     from orchestration.publish import publish
-    from orchestration.roles import RoleNames
 
     with warehouse.connect() as conn:
         publish(conn, run_id=None, bi_role=RoleNames.from_env().bi)

@@ -16,7 +16,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from orchestration.roles import RoleNames
+from lib.roles import RoleNames
 
 
 def tcp_port(url: str) -> int | None:
@@ -63,8 +63,9 @@ def drop_roles(database_url: str, server_url: str, names: list[str]) -> None:
         return
     idents = sql.SQL(", ").join(map(sql.Identifier, present))
     with psycopg.connect(server_url, autocommit=True) as conn:  # a database a test handed to one of them
-        for (name,) in conn.execute("select datname from pg_database where pg_get_userbyid(datdba) = any(%s)",
-                                    (present,)).fetchall():
+        for (name,) in conn.execute(
+            "select datname from pg_database where pg_get_userbyid(datdba) = any(%s)", (present,)
+        ).fetchall():
             conn.execute(sql.SQL("alter database {} owner to current_user").format(sql.Identifier(name)))
     with psycopg.connect(database_url, autocommit=True) as conn:  # grants and owned objects in that database
         # One at a time, grantees first: dropping them together trips over default ACLs that name both.

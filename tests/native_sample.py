@@ -22,8 +22,9 @@ def path_of(summary: NativeSummary, name: str) -> Path:
 
 def window(world: World, channel: str, moment: datetime, days: int) -> list:
     """Appeals of a channel received within `days` before `moment`: what a periodic export holds."""
-    return [a for a in world.appeals if a.channel == channel and moment - timedelta(days=days) < a.received_at
-            <= moment]
+    return [
+        a for a in world.appeals if a.channel == channel and moment - timedelta(days=days) < a.received_at <= moment
+    ]
 
 
 def msk(*args) -> datetime:

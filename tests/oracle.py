@@ -20,8 +20,20 @@ from zoneinfo import ZoneInfo
 import holidays
 
 MSK = ZoneInfo("Europe/Moscow")
-ORDER = ["received", "registered", "categorized", "assigned", "redirected", "deadline_extended",
-         "interim_answer", "answered", "returned", "rated", "closed", "rejected"]
+ORDER = [
+    "received",
+    "registered",
+    "categorized",
+    "assigned",
+    "redirected",
+    "deadline_extended",
+    "interim_answer",
+    "answered",
+    "returned",
+    "rated",
+    "closed",
+    "rejected",
+]
 SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "reference"
 _RU = holidays.RU(years=range(2020, 2028))
 
@@ -84,21 +96,34 @@ class Appeal:
         rejected = bool(by["rejected"])
         ratings = [e["rating"] for e in by["rated"] if e.get("rating") is not None]
         rating = ratings[-1] if ratings else None
-        overdue = not rejected and ((first_answer is not None and first_answer > due)
-                                    or (not is_answered and closed is None and as_of > due))
+        overdue = not rejected and (
+            (first_answer is not None and first_answer > due) or (not is_answered and closed is None and as_of > due)
+        )
         # The catalogue's overdue_open: still in work (no answer in force, not closed) past the deadline.
         overdue_open = not rejected and not is_answered and closed is None and as_of > due
         return {
-            "key": f"{self.source}/{self.appeal_id}", "channel": channel, "regime": regime,
-            "sector": sector_of.get(category, "other"), "category": category,
-            "month": received.astimezone(MSK).date().replace(day=1), "received": received,
-            "rejected": rejected, "first_answer": first_answer, "is_answered": is_answered,
-            "due": due, "on_time": first_answer <= due if first_answer else None, "overdue": overdue,
+            "key": f"{self.source}/{self.appeal_id}",
+            "channel": channel,
+            "regime": regime,
+            "sector": sector_of.get(category, "other"),
+            "category": category,
+            "month": received.astimezone(MSK).date().replace(day=1),
+            "received": received,
+            "rejected": rejected,
+            "first_answer": first_answer,
+            "is_answered": is_answered,
+            "due": due,
+            "on_time": first_answer <= due if first_answer else None,
+            "overdue": overdue,
             "overdue_open": overdue_open,
-            "rating": rating, "satisfied": rating >= 4 if rating is not None else None,
+            "rating": rating,
+            "satisfied": rating >= 4 if rating is not None else None,
             "answer_hours": (first_answer - received).total_seconds() / 3600 if first_answer else None,
-            "answer_working_days": working_days_between(received.astimezone(MSK).date(),
-                                                        first_answer.astimezone(MSK).date()) if first_answer else None,
+            "answer_working_days": working_days_between(
+                received.astimezone(MSK).date(), first_answer.astimezone(MSK).date()
+            )
+            if first_answer
+            else None,
         }
 
     @staticmethod
@@ -139,8 +164,9 @@ def sector_map() -> dict[str, str]:
         return {row["category_code"]: row["sector_code"] for row in csv.DictReader(fh)}
 
 
-def expected(landing: Path, damaged: set[tuple[str, int]], as_of: datetime,
-             decided: dict[str, str] | None = None) -> list[dict]:
+def expected(
+    landing: Path, damaged: set[tuple[str, int]], as_of: datetime, decided: dict[str, str] | None = None
+) -> list[dict]:
     sectors = sector_map()
     return [a.fold(as_of, sectors, decided) for a in read_appeals(landing, damaged).values()]
 
@@ -148,8 +174,12 @@ def expected(landing: Path, damaged: set[tuple[str, int]], as_of: datetime,
 def classifier_decisions(conn) -> dict[str, str]:
     """appeal key → category, for the appeals whose category no source code or operator stated: the one
     input the oracles take from the warehouse (tests/unit and docs/classification.md measure the classifier)."""
-    return dict(conn.execute("select appeal_key, category_code from marts.fct_appeals"
-                             " where category_method not in ('source_code', 'operator')").fetchall())
+    return dict(
+        conn.execute(
+            "select appeal_key, category_code from marts.fct_appeals"
+            " where category_method not in ('source_code', 'operator')"
+        ).fetchall()
+    )
 
 
 def median(values):

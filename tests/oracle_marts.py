@@ -122,7 +122,8 @@ def fold(appeal, as_of: datetime, sectors: dict, decided: dict | None = None) ->
         "reaction_judged": timed or (reaction is None and waited > REACTION_TARGET),
         "reacted_8h": timed and hours <= REACTION_TARGET,
         "resolution_days": working_days_between(local_date(received), local_date(max(answers)))
-        if base["is_answered"] else None,
+        if base["is_answered"]
+        else None,
         "interim": bool(interims),
         "redirected": bool(by["redirected"]),
         "returned": bool(returns),
@@ -140,8 +141,9 @@ def read(landing, damaged, as_of: datetime, decided: dict | None = None) -> dict
     """Every appeal received and not rejected, keyed source/appeal_id, with its repeat flag; `decided`: the
     classifier's categories of the appeals no source code categorised (tests/oracle.classifier_decisions)."""
     sectors = sector_map()
-    appeals = {a.source + "/" + a.appeal_id: fold(a, as_of, sectors, decided)
-               for a in read_appeals(landing, damaged).values()}
+    appeals = {
+        a.source + "/" + a.appeal_id: fold(a, as_of, sectors, decided) for a in read_appeals(landing, damaged).values()
+    }
     appeals = {k: a for k, a in appeals.items() if not a["rejected"]}
     for chain in repeat_chains(appeals):
         for key in chain["members"][1:]:
@@ -165,8 +167,11 @@ def repeat_chains(appeals: dict[str, dict]) -> list[dict]:
                 current = []
             current.append(item)
         chains.append((kind, category, current))
-    return [{"kind": kind, "category": category, "members": [k for _, k in chain]}
-            for kind, category, chain in chains if len(chain) >= 2]
+    return [
+        {"kind": kind, "category": category, "members": [k for _, k in chain]}
+        for kind, category, chain in chains
+        if len(chain) >= 2
+    ]
 
 
 def population() -> dict[str, int]:
@@ -186,14 +191,25 @@ def cell_figures(members: list[dict], residents: int | None) -> dict:
     answered, on_time, rated = count("first_answer"), count("on_time"), count("rated")
     satisfied = sum(1 for a in members if a["satisfied"])
     return {
-        "incoming": n, "answered": answered, "answered_on_time": on_time,
-        "on_time_share": share(on_time, answered), "overdue_open": count("open_overdue"),
-        "with_interim": count("interim"), "redirected": count("redirected"),
-        "returned": count("returned"), "rated": rated, "satisfied": satisfied, "repeated": count("repeat"),
-        "substantive": count("substantive"), "interim_share": share(count("interim"), n),
-        "redirect_share": share(count("redirected"), n), "return_share": share(count("returned"), answered),
-        "satisfaction_share": share(satisfied, rated), "rating_coverage": share(rated, answered),
-        "repeat_share": share(count("repeat"), n), "completeness": share(answered, n),
+        "incoming": n,
+        "answered": answered,
+        "answered_on_time": on_time,
+        "on_time_share": share(on_time, answered),
+        "overdue_open": count("open_overdue"),
+        "with_interim": count("interim"),
+        "redirected": count("redirected"),
+        "returned": count("returned"),
+        "rated": rated,
+        "satisfied": satisfied,
+        "repeated": count("repeat"),
+        "substantive": count("substantive"),
+        "interim_share": share(count("interim"), n),
+        "redirect_share": share(count("redirected"), n),
+        "return_share": share(count("returned"), answered),
+        "satisfaction_share": share(satisfied, rated),
+        "rating_coverage": share(rated, answered),
+        "repeat_share": share(count("repeat"), n),
+        "completeness": share(answered, n),
         "substantive_share": share(count("substantive"), answered),
         "first_reaction_median_hours": percentile([a["first_reaction_hours"] for a in members], 0.5),
         "first_reaction_p90_hours": percentile([a["first_reaction_hours"] for a in members], 0.9),
@@ -209,8 +225,12 @@ def reaction_figures(members: list[dict]) -> dict:
     incidents = [a for a in members if a["channel"] == "incident"]
     judged = sum(1 for a in incidents if a["reaction_judged"])
     within = sum(1 for a in incidents if a["reacted_8h"])
-    return {"reaction_judged": judged, "reacted_within_8h": within, "reaction_8h_share": share(within, judged),
-            "reaction_median_minutes": percentile([a["reaction_minutes"] for a in incidents], 0.5)}
+    return {
+        "reaction_judged": judged,
+        "reacted_within_8h": within,
+        "reaction_8h_share": share(within, judged),
+        "reaction_median_minutes": percentile([a["reaction_minutes"] for a in incidents], 0.5),
+    }
 
 
 def conflicts(appeals: dict[str, dict]) -> Counter:

@@ -20,11 +20,27 @@ from psycopg import sql
 
 # +7 or 8, then 3-3-2-2 digits with the separators people use; or a bare mobile number (9XX…), with or
 # without the country digit. Digits glued to letters or a decimal point (hashes, shares) do not count.
-PHONE = re.compile(r"(?<![\w.])(?:\+7|8)[\s\-(]*\d{3}[\s\-)]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?![\w])"
-                   r"|(?<![\w.+])[78]?9\d{9}(?![\w])")
+PHONE = re.compile(
+    r"(?<![\w.])(?:\+7|8)[\s\-(]*\d{3}[\s\-)]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?![\w])"
+    r"|(?<![\w.+])[78]?9\d{9}(?![\w])"
+)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
-TEXT_SUFFIXES = {".csv", ".txt", ".json", ".jsonl", ".ndjson", ".md", ".xml", ".yaml", ".yml", ".tsv", ".sql",
-                 ".log", ".html", ".htm"}
+TEXT_SUFFIXES = {
+    ".csv",
+    ".txt",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".md",
+    ".xml",
+    ".yaml",
+    ".yml",
+    ".tsv",
+    ".sql",
+    ".log",
+    ".html",
+    ".htm",
+}
 
 
 @dataclass(frozen=True)
@@ -92,28 +108,33 @@ class PiiScanner:
     def scan_relation(self, conn: psycopg.Connection, schema: str, name: str, report: ScanReport) -> None:
         # Binary columns (a trained model's compressed arrays, a quarantined line's undecodable bytes) are not
         # text: they are listed as skipped rather than read as kilobytes of hex.
-        columns = conn.execute("select attname, format_type(atttypid, atttypmod) from pg_attribute"
-                               " where attrelid = %s::regclass and attnum > 0 and not attisdropped order by attnum",
-                               (f'"{schema}"."{name}"',)).fetchall()
+        columns = conn.execute(
+            "select attname, format_type(atttypid, atttypmod) from pg_attribute"
+            " where attrelid = %s::regclass and attnum > 0 and not attisdropped order by attnum",
+            (f'"{schema}"."{name}"',),
+        ).fetchall()
         binary = [c for c, kind in columns if kind == "bytea"]
         report.skipped += [f"{schema}.{name}.{c} (binary)" for c in binary]
         text = [sql.SQL("t.{}").format(sql.Identifier(c)) for c, _ in columns if c not in binary]
         query = sql.SQL("select row({})::text from {}.{} as t").format(
-            sql.SQL(", ").join(text), sql.Identifier(schema), sql.Identifier(name))
+            sql.SQL(", ").join(text), sql.Identifier(schema), sql.Identifier(name)
+        )
         report.relations += 1
         with conn.cursor() as cur:
             for n, (row,) in enumerate(cur.execute(query), start=1):
                 report.rows += 1
                 report.findings += self.scan_text(row, f"{schema}.{name} row {n}")
 
-    def scan_schemas(self, conn: psycopg.Connection, schemas: Iterable[str],
-                     report: ScanReport | None = None) -> ScanReport:
+    def scan_schemas(
+        self, conn: psycopg.Connection, schemas: Iterable[str], report: ScanReport | None = None
+    ) -> ScanReport:
         """Every table, view and materialized view in `schemas`."""
         report = report or ScanReport()
         relations = conn.execute(
             "select n.nspname, c.relname from pg_class as c join pg_namespace as n on n.oid = c.relnamespace"
             " where n.nspname = any(%s) and c.relkind in ('r', 'v', 'm', 'p') order by 1, 2",
-            (list(schemas),)).fetchall()
+            (list(schemas),),
+        ).fetchall()
         for schema, name in relations:
             self.scan_relation(conn, schema, name, report)
         return report
@@ -173,8 +194,18 @@ def _xlsx_cells(path: Path) -> Iterator[tuple[str, str]]:
 def phone_spellings(digits: str) -> set[str]:
     """The ways ten digits after +7 get written (cf. the forms sources.sample.people.format_phone uses)."""
     c, a, b, d = digits[:3], digits[3:6], digits[6:8], digits[8:]
-    return {digits, "7" + digits, "8" + digits, "+7" + digits, f"+7 {c} {a}-{b}-{d}", f"+7 ({c}) {a}-{b}-{d}",
-            f"8-{c}-{a}-{b}-{d}", f"8 ({c}) {a} {b} {d}", f"8 ({c}) {a}-{b}-{d}", f"{c}{a}{b}{d}"}
+    return {
+        digits,
+        "7" + digits,
+        "8" + digits,
+        "+7" + digits,
+        f"+7 {c} {a}-{b}-{d}",
+        f"+7 ({c}) {a}-{b}-{d}",
+        f"8-{c}-{a}-{b}-{d}",
+        f"8 ({c}) {a} {b} {d}",
+        f"8 ({c}) {a}-{b}-{d}",
+        f"{c}{a}{b}{d}",
+    }
 
 
 def sample_identities(appeals) -> dict[str, set[str]]:
@@ -182,8 +213,13 @@ def sample_identities(appeals) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {k: set() for k in ("name", "phone", "email", "address", "id")}
     for appeal in appeals:
         p, author = appeal.person, appeal.author
-        out["name"] |= {p.full_name, p.short_name, p.profile_name, f"{p.first_name} {p.patronymic}",
-                        author.get("name") or ""}
+        out["name"] |= {
+            p.full_name,
+            p.short_name,
+            p.profile_name,
+            f"{p.first_name} {p.patronymic}",
+            author.get("name") or "",
+        }
         if p.phone_digits:
             out["phone"] |= phone_spellings(p.phone_digits)
         out["phone"].add(author.get("phone") or "")

@@ -1,12 +1,33 @@
 """Every suite the warehouse runs. Adding one: write expectations/suites/<asset>.py with SUITE, add it here."""
 
-from expectations.suites import (classification, dim_kpis, mart_quality_flags, dims, fct_appeal_events, fct_appeals,
-                                 fct_appeal_measures, fct_residents_monthly, mart_agency_rating,
-                                 mart_category_targets, mart_conflicts, mart_deadline_control, mart_kpi_values,
-                                 mart_municipal_categories, package_marts,
-                                 mart_regional_problems, mart_repeat_appeals, mart_restatements, mart_sector_kpi,
-                                 mart_sector_monthly, mart_workload, raw_appeal_events, raw_load_batches,
-                                 raw_open311, raw_quarantine, raw_source_rows)
+from expectations.suites import (
+    classification,
+    dim_kpis,
+    dims,
+    fct_appeal_events,
+    fct_appeal_measures,
+    fct_appeals,
+    fct_residents_monthly,
+    mart_agency_rating,
+    mart_category_targets,
+    mart_conflicts,
+    mart_deadline_control,
+    mart_kpi_values,
+    mart_municipal_categories,
+    mart_quality_flags,
+    mart_regional_problems,
+    mart_repeat_appeals,
+    mart_restatements,
+    mart_sector_kpi,
+    mart_sector_monthly,
+    mart_workload,
+    package_marts,
+    raw_appeal_events,
+    raw_load_batches,
+    raw_open311,
+    raw_quarantine,
+    raw_source_rows,
+)
 
 SUITES = [
     raw_appeal_events.SUITE,

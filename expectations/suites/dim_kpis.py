@@ -17,13 +17,24 @@ SUITE = Suite(
         *not_null("indicator", "indicator_name", "indicator_kind", "unit", "is_headline", "sort_order"),
         unique(KEY),
         unique("sort_order"),
-        expect("expect_column_distinct_values_to_equal_set", "ровно показатели каталога", column="indicator",
-               value_set=list(INDICATORS)),
+        expect(
+            "expect_column_distinct_values_to_equal_set",
+            "ровно показатели каталога",
+            column="indicator",
+            value_set=list(INDICATORS),
+        ),
         in_set("indicator_kind", ("count", "share", "quantile", "rate")),
-        no_rows(f"{KEY}, indicator_kind", "indicator_kind <> case indicator "
-                + " ".join(f"when '{i}' then '{k}'" for i, k in KINDS.items()) + " end", "вид показателя по каталогу"),
-        no_rows(f"{KEY}, unit", "unit <> case indicator_kind when 'count' then 'обращений' when 'share' then"
-                " 'доля (0–1)' when 'rate' then 'на 1 000 жителей' else case when indicator like '%minutes' then"
-                " 'минут' when indicator like '%hours' then 'рабочих часов' else 'рабочих дней' end end", "единица по виду показателя"),
+        no_rows(
+            f"{KEY}, indicator_kind",
+            "indicator_kind <> case indicator " + " ".join(f"when '{i}' then '{k}'" for i, k in KINDS.items()) + " end",
+            "вид показателя по каталогу",
+        ),
+        no_rows(
+            f"{KEY}, unit",
+            "unit <> case indicator_kind when 'count' then 'обращений' when 'share' then"
+            " 'доля (0–1)' when 'rate' then 'на 1 000 жителей' else case when indicator like '%minutes' then"
+            " 'минут' when indicator like '%hours' then 'рабочих часов' else 'рабочих дней' end end",
+            "единица по виду показателя",
+        ),
     ),
 )

@@ -9,14 +9,25 @@ SUITE = Suite(
     blocking=True,
     description="Обращение — одна строка, признаки показателей заполнены, длительности не отрицательны.",
     expectations=(
-        *not_null("appeal_key", "received_month", "has_answer", "is_answered_on_time", "is_open_overdue",
-                  "is_rated", "is_satisfied", "is_repeat", "is_reaction_judged", "is_reacted_within_8h"),
+        *not_null(
+            "appeal_key",
+            "received_month",
+            "has_answer",
+            "is_answered_on_time",
+            "is_open_overdue",
+            "is_rated",
+            "is_satisfied",
+            "is_repeat",
+            "is_reaction_judged",
+            "is_reacted_within_8h",
+        ),
         unique("appeal_key"),
         *non_negative("first_reaction_working_hours", "first_reaction_minutes", "resolution_working_days"),
         no_rows("appeal_key", "is_answered_on_time and not has_answer", "ответ в срок — только с ответом"),
         no_rows("appeal_key", "is_satisfied and not is_rated", "удовлетворен — только с оценкой"),
-        no_rows("appeal_key", "is_reacted_within_8h and not is_reaction_judged",
-                "реакция за 8 часов — только у оцененных"),
+        no_rows(
+            "appeal_key", "is_reacted_within_8h and not is_reaction_judged", "реакция за 8 часов — только у оцененных"
+        ),
     ),
     # One row per appeal received, the rejected ones left out: as many as the fact has.
     totals=FactTotals(

@@ -1,7 +1,7 @@
 """marts.mart_category_targets: each category's targets against the actual value of the period."""
 
 from expectations.reference import contract_types, seed_values
-from expectations.suite import Suite, columns, dates, in_set, no_rows, not_null, same_as, unique
+from expectations.suite import Suite, columns, dates, in_set, not_null, same_as, unique
 from expectations.suites.kpis import INDICATORS, category_in_sector, period_text
 
 KEY = "period_kind, period_start, category_code, indicator"
@@ -15,8 +15,20 @@ SUITE = Suite(
     description="Целевые показатели категорий: ключ, цели из справочника, выполнение = сравнение факта с целью.",
     expectations=(
         *columns(contract_types("mart_category_targets")),
-        *not_null("period_kind", "period_start", "period", "sector_code", "category_code", "target_id",
-                  "indicator", "indicator_name", "set_by", "direction", "target", "status_name"),
+        *not_null(
+            "period_kind",
+            "period_start",
+            "period",
+            "sector_code",
+            "category_code",
+            "target_id",
+            "indicator",
+            "indicator_name",
+            "set_by",
+            "direction",
+            "target",
+            "status_name",
+        ),
         unique(*KEY.split(", ")),
         in_set("period_kind", ("month", "quarter", "year")),
         in_set("target_id", seed_values("kpi_targets", "target_id")),
@@ -30,12 +42,24 @@ SUITE = Suite(
         period_text(KEY),
         same_as("gap", "actual - target", KEY, "отклонение = факт − цель"),
         same_as("is_met", MET, KEY, "выполнен ⇔ факт не ниже (at_least) или не выше (at_most) цели"),
-        same_as("status_name", "case when is_met is null then 'нет данных' when is_met then 'выполнен'"
-                " else 'не выполнен' end", KEY, "статус соответствует выполнению"),
-        same_as("set_by_name", "case set_by when 'federal' then 'обязательный' else 'дополнительный (куратор)' end",
-                KEY, "название вида цели"),
-        same_as("direction_name", "case direction when 'at_least' then 'не менее' else 'не более' end", KEY,
-                "название сравнения"),
+        same_as(
+            "status_name",
+            "case when is_met is null then 'нет данных' when is_met then 'выполнен' else 'не выполнен' end",
+            KEY,
+            "статус соответствует выполнению",
+        ),
+        same_as(
+            "set_by_name",
+            "case set_by when 'federal' then 'обязательный' else 'дополнительный (куратор)' end",
+            KEY,
+            "название вида цели",
+        ),
+        same_as(
+            "direction_name",
+            "case direction when 'at_least' then 'не менее' else 'не более' end",
+            KEY,
+            "название сравнения",
+        ),
     ),
     deps=("mart_kpi_values",),
 )

@@ -24,8 +24,11 @@ SUITE = Suite(
     totals=FactTotals(
         fact="marts.fct_appeals",
         where="not is_rejected",
-        slice={"period_start": "received_month", "municipality_oktmo": "coalesce(municipality_oktmo, '')",
-               "category_code": "category_code"},
+        slice={
+            "period_start": "received_month",
+            "municipality_oktmo": "coalesce(municipality_oktmo, '')",
+            "category_code": "category_code",
+        },
         measures={"incoming": "count(*)"},
     ),
     deps=("fct_appeals",),

@@ -1,8 +1,20 @@
 """marts.mart_sector_monthly: sector × month × channel; exported as CSV, so failures block the export."""
 
 from expectations.reference import contract_types, seed_values
-from expectations.suite import (FactTotals, Suite, at_most, between, columns, dates, in_set, no_rows, non_negative,
-                                not_null, shares, unique)
+from expectations.suite import (
+    FactTotals,
+    Suite,
+    at_most,
+    between,
+    columns,
+    dates,
+    in_set,
+    no_rows,
+    non_negative,
+    not_null,
+    shares,
+    unique,
+)
 
 SUITE = Suite(
     name="mart_sector_monthly",
@@ -12,8 +24,19 @@ SUITE = Suite(
     description="Отраслевой блок × месяц × канал: ключ, доли в [0, 1], части не больше целого, итоги = факт.",
     expectations=(
         *columns(contract_types("mart_sector_monthly")),
-        *not_null("month", "sector_code", "sector_name", "channel_code", "channel_name", "incoming", "answered",
-                  "answered_on_time", "overdue_open", "rated", "satisfied"),
+        *not_null(
+            "month",
+            "sector_code",
+            "sector_name",
+            "channel_code",
+            "channel_name",
+            "incoming",
+            "answered",
+            "answered_on_time",
+            "overdue_open",
+            "rated",
+            "satisfied",
+        ),
         unique("month", "sector_code", "channel_code"),
         in_set("sector_code", seed_values("sectors", "sector_code")),
         in_set("channel_code", seed_values("channels", "channel_code")),
@@ -26,14 +49,21 @@ SUITE = Suite(
         at_most("overdue_open", "incoming"),
         at_most("rated", "incoming"),
         at_most("satisfied", "rated"),
-        no_rows("month, sector_code, channel_code", "month <> date_trunc('month', month)::date",
-                "месяц — первый день месяца"),
-        no_rows("month, sector_code, channel_code, on_time_share",
-                "on_time_share is distinct from round(answered_on_time::numeric / nullif(answered, 0), 4)",
-                "доля в срок = answered_on_time / answered"),
-        no_rows("month, sector_code, channel_code, satisfaction_share",
-                "satisfaction_share is distinct from round(satisfied::numeric / nullif(rated, 0), 4)",
-                "доля удовлетворенных = satisfied / rated"),
+        no_rows(
+            "month, sector_code, channel_code",
+            "month <> date_trunc('month', month)::date",
+            "месяц — первый день месяца",
+        ),
+        no_rows(
+            "month, sector_code, channel_code, on_time_share",
+            "on_time_share is distinct from round(answered_on_time::numeric / nullif(answered, 0), 4)",
+            "доля в срок = answered_on_time / answered",
+        ),
+        no_rows(
+            "month, sector_code, channel_code, satisfaction_share",
+            "satisfaction_share is distinct from round(satisfied::numeric / nullif(rated, 0), 4)",
+            "доля удовлетворенных = satisfied / rated",
+        ),
     ),
     totals=FactTotals(
         fact="marts.fct_appeal_measures",

@@ -29,15 +29,26 @@ SNAPSHOT_INGESTS = tuple(i for i in INGESTS if i.channels)
 
 def per_asset(template: Suite, where: str, ingests=INGESTS, extra=lambda ingest: ()) -> list[Suite]:
     """One suite per ingest asset over its own rows: `where` names them with {loaders} (a SQL list)."""
-    return [replace(template, name=f"{template.name}__{i.name}", asset=i.asset,
-                    where=where.format(loaders=sql_list(i.loaders)),
-                    expectations=(*template.expectations, *extra(i)),
-                    description=f"{template.description} Строки актива raw/{i.name}.")
-            for i in ingests]
+    return [
+        replace(
+            template,
+            name=f"{template.name}__{i.name}",
+            asset=i.asset,
+            where=where.format(loaders=sql_list(i.loaders)),
+            expectations=(*template.expectations, *extra(i)),
+            description=f"{template.description} Строки актива raw/{i.name}.",
+        )
+        for i in ingests
+    ]
 
 
 def channel_is(ingest: Ingest) -> tuple[Expect, ...]:
     from expectations.suite import no_rows
 
-    return (no_rows("source, appeal_id", f"channel not in {sql_list(ingest.channels)}",
-                    f"канал загрузчика: {', '.join(ingest.channels)}"),)
+    return (
+        no_rows(
+            "source, appeal_id",
+            f"channel not in {sql_list(ingest.channels)}",
+            f"канал загрузчика: {', '.join(ingest.channels)}",
+        ),
+    )

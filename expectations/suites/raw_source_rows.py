@@ -11,17 +11,44 @@ TEMPLATE = Suite(
     restricted=True,
     description="Строки выгрузок-снимков: ключ, канал из справочника, даты.",
     expectations=(
-        *columns({"source": "text", "channel": "text", "appeal_id": "text",
-                  "exported_at": "timestamp with time zone", "record": "jsonb", "payload": "jsonb",
-                  "flags": "text[]", "origin": "text", "sheet": "text", "line_no": "integer",
-                  "line_sha256": "text", "batch_id": "bigint", "loaded_at": "timestamp with time zone"}),
-        *not_null("source", "channel", "appeal_id", "exported_at", "record", "payload", "origin", "line_sha256",
-                  "batch_id", "loaded_at"),
+        *columns(
+            {
+                "source": "text",
+                "channel": "text",
+                "appeal_id": "text",
+                "exported_at": "timestamp with time zone",
+                "record": "jsonb",
+                "payload": "jsonb",
+                "flags": "text[]",
+                "origin": "text",
+                "sheet": "text",
+                "line_no": "integer",
+                "line_sha256": "text",
+                "batch_id": "bigint",
+                "loaded_at": "timestamp with time zone",
+            }
+        ),
+        *not_null(
+            "source",
+            "channel",
+            "appeal_id",
+            "exported_at",
+            "record",
+            "payload",
+            "origin",
+            "line_sha256",
+            "batch_id",
+            "loaded_at",
+        ),
         unique("source", "appeal_id", "exported_at"),
         in_set("channel", seed_values("channels", "channel_code")),
         *dates("exported_at", "loaded_at"),
         expect("expect_column_values_to_match_regex", "sha256 строки", column="line_sha256", regex="^[0-9a-f]{64}$"),
     ),
 )
-SUITES = per_asset(TEMPLATE, "batch_id in (select batch_id from raw.load_batches where loader in {loaders})",
-                   SNAPSHOT_INGESTS, channel_is)
+SUITES = per_asset(
+    TEMPLATE,
+    "batch_id in (select batch_id from raw.load_batches where loader in {loaders})",
+    SNAPSHOT_INGESTS,
+    channel_is,
+)

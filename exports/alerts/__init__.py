@@ -7,7 +7,7 @@ by e-mail with an XLSX attached, and the same lists are written under
 overdue, emailed yes/no/failed, recipients); the date is the build's as_of in Moscow time (a later run of the
 same day writes `<YYYY-MM-DD>_2/`, …). Appeals without a body go to the pseudo-body `unassigned`.
 An appeal is alerted once per (state, deadline), recorded in `reports.deadline_alerts`
-(sources/migrations/008_alerts.sql): files and mails hold only the new alerts of the run, and a run with
+(lib/migrations/008_alerts.sql): files and mails hold only the new alerts of the run, and a run with
 nothing new writes and sends nothing. A body whose mail fails is not recorded and is retried next run.
 
 Entry point: `send_alerts(conn, export_dir, *, now=None, smtp=None) -> AlertReport` (exports.alerts.run).
@@ -22,7 +22,10 @@ Environment (read when `smtp` is not given; nothing secret or any address lives 
 | `TSUR_SMTP_PASSWORD` | unset | SMTP password: read from the environment only, never logged or shown in errors |
 | `TSUR_SMTP_STARTTLS` | `no` | `yes`: upgrade the connection with STARTTLS (certificate checked) before login |
 | `TSUR_SMTP_FROM` | `TSUR_SMTP_USER` if it is an address, else `tsur-alerts@localhost` | sender address |
-| `TSUR_ALERT_RECIPIENTS` | unset → files only | path of a YAML file: `<agency_code>: [address, …]`, plus optional `unassigned: [duty address]` for appeals no body holds; bodies without an entry get files only |
+| `TSUR_ALERT_RECIPIENTS` | unset → files only | path of the recipients file below |
+
+The recipients file maps `<agency_code>: [address, …]`, plus an optional `unassigned: [duty address]` for
+appeals no body holds; bodies without an entry get files only.
 
 Example of the recipients file (kept outside the repository):
 

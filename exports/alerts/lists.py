@@ -111,15 +111,29 @@ def by_body(alerts: Iterable[Alert]) -> list[BodyList]:
     return lists
 
 
-def log_alerts(conn: psycopg.Connection, alerts: Iterable[Alert], *, now: datetime,
-               recipients: Mapping[str, int | None]) -> int:
+def log_alerts(
+    conn: psycopg.Connection, alerts: Iterable[Alert], *, now: datetime, recipients: Mapping[str, int | None]
+) -> int:
     """Record alerts as sent, in one transaction; `recipients` per body: addresses reached (None: file)."""
-    rows = [(a.appeal_key, a.state, a.due_at, a.agency_code, now, a.as_of, recipients.get(a.body) is not None,
-             recipients.get(a.body) or 0) for a in alerts]
+    rows = [
+        (
+            a.appeal_key,
+            a.state,
+            a.due_at,
+            a.agency_code,
+            now,
+            a.as_of,
+            recipients.get(a.body) is not None,
+            recipients.get(a.body) or 0,
+        )
+        for a in alerts
+    ]
     with conn.transaction(), conn.cursor() as cur:
         # do nothing on conflict: a row another run logged meanwhile is the same alert, already recorded.
         cur.executemany(
             "insert into reports.deadline_alerts (appeal_key, state, due_at, agency_code, first_alerted_at,"
             " as_of, emailed, recipients) values (%s, %s, %s, %s, %s, %s, %s, %s)"
-            " on conflict (appeal_key, state, due_at) do nothing", rows)
+            " on conflict (appeal_key, state, due_at) do nothing",
+            rows,
+        )
     return len(rows)

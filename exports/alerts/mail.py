@@ -43,7 +43,7 @@ class MailSettings:
         return bool(self.host)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "MailSettings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> MailSettings:
         env = os.environ if environ is None else environ
         port = env.get("TSUR_SMTP_PORT") or "25"
         if not port.isdigit():
@@ -53,10 +53,15 @@ class MailSettings:
             raise ValueError(f"TSUR_SMTP_STARTTLS must be yes or no, not {starttls!r}")
         user = env.get("TSUR_SMTP_USER") or None
         book = env.get("TSUR_ALERT_RECIPIENTS")
-        return cls(host=env.get("TSUR_SMTP_HOST") or None, port=int(port), user=user,
-                   password=env.get("TSUR_SMTP_PASSWORD") or None, starttls=starttls in ("yes", "true", "1"),
-                   sender=env.get("TSUR_SMTP_FROM") or (user if user and "@" in user else DEFAULT_SENDER),
-                   recipients=load_recipients(Path(book)) if book else {})
+        return cls(
+            host=env.get("TSUR_SMTP_HOST") or None,
+            port=int(port),
+            user=user,
+            password=env.get("TSUR_SMTP_PASSWORD") or None,
+            starttls=starttls in ("yes", "true", "1"),
+            sender=env.get("TSUR_SMTP_FROM") or (user if user and "@" in user else DEFAULT_SENDER),
+            recipients=load_recipients(Path(book)) if book else {},
+        )
 
 
 def load_recipients(path: Path) -> dict[str, tuple[str, ...]]:
@@ -83,8 +88,10 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 
 def subject(body: BodyList) -> str:
     n, m = body.due_soon, body.overdue
-    return (f"Контроль сроков: {n} {plural(n, 'обращение', 'обращения', 'обращений')} с истекающим сроком, "
-            f"{m} {plural(m, 'просроченное', 'просроченных', 'просроченных')}")
+    return (
+        f"Контроль сроков: {n} {plural(n, 'обращение', 'обращения', 'обращений')} с истекающим сроком, "
+        f"{m} {plural(m, 'просроченное', 'просроченных', 'просроченных')}"
+    )
 
 
 def _days(alert: Alert) -> str:
@@ -95,17 +102,33 @@ def _days(alert: Alert) -> str:
 
 def text_table(body: BodyList) -> str:
     """A fixed-width table: mail readers show plain text in a monospace font more often than not."""
-    header = ["Номер обращения", "Состояние", "Срок (МСК)", "Раб. дней", "Категория",
-              "Муниципальное образование"]
-    rows = [[a.number, STATE_NAMES[a.state], a.due_local.strftime("%d.%m.%Y %H:%M"), _days(a),
-             a.category_name or "", a.municipality_name or ""] for a in body.alerts]
+    header = ["Номер обращения", "Состояние", "Срок (МСК)", "Раб. дней", "Категория", "Муниципальное образование"]
+    rows = [
+        [
+            a.number,
+            STATE_NAMES[a.state],
+            a.due_local.strftime("%d.%m.%Y %H:%M"),
+            _days(a),
+            a.category_name or "",
+            a.municipality_name or "",
+        ]
+        for a in body.alerts
+    ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
-def compose(body: BodyList, *, to: tuple[str, ...], sender: str, as_of: datetime, now: datetime,
-            attachment: bytes, filename: str) -> EmailMessage:
+def compose(
+    body: BodyList,
+    *,
+    to: tuple[str, ...],
+    sender: str,
+    as_of: datetime,
+    now: datetime,
+    attachment: bytes,
+    filename: str,
+) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = subject(body)
     message["From"] = sender

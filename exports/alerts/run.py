@@ -12,7 +12,7 @@ import csv
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import psycopg
@@ -60,12 +60,13 @@ class AlertReport:
 
     def lines(self) -> list[str]:
         """The run in a few Russian lines, for a log or a summary."""
-        mail = ("почта включена" if self.email_enabled
-                else "почта выключена (TSUR_SMTP_HOST не задан): только файлы")
+        mail = "почта включена" if self.email_enabled else "почта выключена (TSUR_SMTP_HOST не задан): только файлы"
         if not self.bodies:
             return [f"Оповещения о сроках: новых нет; {mail}"]
-        out = [f"Оповещения о сроках: {sum(b.due_soon + b.overdue for b in self.bodies)} новых для "
-               f"{len(self.bodies)} органов, файлы в {self.folder}; {mail}"]
+        out = [
+            f"Оповещения о сроках: {sum(b.due_soon + b.overdue for b in self.bodies)} новых для "
+            f"{len(self.bodies)} органов, файлы в {self.folder}; {mail}"
+        ]
         for b in self.bodies:
             if b.error:
                 how = f"ошибка отправки ({b.error}), не записано — повтор при следующем запуске"
@@ -78,14 +79,15 @@ class AlertReport:
         return out
 
 
-def send_alerts(conn: psycopg.Connection, export_dir: Path, *, now: datetime | None = None,
-                smtp: MailSettings | None = None) -> AlertReport:
+def send_alerts(
+    conn: psycopg.Connection, export_dir: Path, *, now: datetime | None = None, smtp: MailSettings | None = None
+) -> AlertReport:
     """Alert each body of its new due-soon and overdue appeals; settings from the environment unless given.
 
     Each statement runs in its own transaction block (a savepoint if the caller has one open), so in
     autocommit or idle connections the log is committed when this returns.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError(f"now needs a time zone: {now}")
     settings = smtp if smtp is not None else MailSettings.from_env()
@@ -116,15 +118,21 @@ def _run(conn: psycopg.Connection, export_dir: Path, now: datetime, settings: Ma
             continue
         to_log += body.alerts
         reached[body.code] = result.recipients
-        log.info("alerts for %s: %d due soon, %d overdue, e-mailed: %s", body.code, body.due_soon,
-                 body.overdue, result.emailed)
+        log.info(
+            "alerts for %s: %d due soon, %d overdue, e-mailed: %s",
+            body.code,
+            body.due_soon,
+            body.overdue,
+            result.emailed,
+        )
     _write_index(folder / "index.csv", results)
     logged = log_alerts(conn, to_log, now=now, recipients=reached) if to_log else 0
     return AlertReport(settings.enabled, as_of, folder, tuple(results), logged)
 
 
-def _deliver(body: BodyList, folder: Path, day: date, as_of: datetime, now: datetime,
-             settings: MailSettings) -> BodyResult:
+def _deliver(
+    body: BodyList, folder: Path, day: date, as_of: datetime, now: datetime, settings: MailSettings
+) -> BodyResult:
     """Write the body's file, then mail it to the body's addresses if mail is on and it has any."""
     stem = _file_stem(body.code)
     data = build_alert_workbook(body, as_of=as_of)
@@ -134,8 +142,15 @@ def _deliver(body: BodyList, folder: Path, day: date, as_of: datetime, now: date
     to = settings.recipients.get(body.code, ()) if settings.enabled else ()
     if not to:
         return result
-    message = compose(body, to=to, sender=settings.sender, as_of=as_of, now=now, attachment=data,
-                      filename=f"kontrol-srokov_{day.isoformat()}_{stem}.xlsx")
+    message = compose(
+        body,
+        to=to,
+        sender=settings.sender,
+        as_of=as_of,
+        now=now,
+        attachment=data,
+        filename=f"kontrol-srokov_{day.isoformat()}_{stem}.xlsx",
+    )
     try:
         accepted, refused = send(settings, message, to)
     except MailError as exc:
@@ -173,6 +188,5 @@ def _write_index(path: Path, results: list[BodyResult]) -> None:
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(INDEX_COLUMNS)
-        writer.writerows([r.code, r.name, r.due_soon, r.overdue, r.emailed, r.recipients or 0]
-                         for r in results)
+        writer.writerows([r.code, r.name, r.due_soon, r.overdue, r.emailed, r.recipients or 0] for r in results)
     tmp.replace(path)

@@ -6,7 +6,7 @@ the zip entries re-stamped (exports.package.stablezip), as the federal package d
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -53,7 +53,7 @@ def build_alert_workbook(body: BodyList, *, as_of: datetime) -> bytes:
     props = book.properties
     props.creator = props.lastModifiedBy = CREATOR
     props.title = f"Контроль сроков: {body.name}"
-    props.created = props.modified = as_of.astimezone(timezone.utc).replace(tzinfo=None)
+    props.created = props.modified = as_of.astimezone(UTC).replace(tzinfo=None)
     sheet.append([header for header, _ in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -68,4 +68,4 @@ def build_alert_workbook(body: BodyList, *, as_of: datetime) -> bytes:
     sheet.freeze_panes = "A2"
     if body.alerts:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(body.alerts) + 1}"
-    return stable_workbook(book, as_of.astimezone(timezone.utc))
+    return stable_workbook(book, as_of.astimezone(UTC))

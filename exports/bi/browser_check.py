@@ -42,9 +42,7 @@ def number(text: str | None) -> float | None:
     """A figure as shown (12 345,6 or 87,3%) as a number; shares come back as fractions."""
     if text is None:
         return None
-    clean = (
-        text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".").replace("−", "-")
-    )
+    clean = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".").replace("−", "-")
     try:
         return float(clean[:-1]) / 100 if clean.endswith("%") else float(clean)
     except ValueError:

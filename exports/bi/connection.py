@@ -28,9 +28,7 @@ def sqlalchemy_uri(params: dict[str, str], options: str = "") -> str:
     else:
         authority = f"{auth}@{host}:{port}"
     text = "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items() if v)
-    return f"postgresql+psycopg2://{authority}/{quote(params['dbname'], safe='')}" + (
-        f"?{text}" if text else ""
-    )
+    return f"postgresql+psycopg2://{authority}/{quote(params['dbname'], safe='')}" + (f"?{text}" if text else "")
 
 
 def bi_uri() -> str:
@@ -39,8 +37,8 @@ def bi_uri() -> str:
     explicit = os.environ.get("TSUR_BI_DATABASE_URL")
     if explicit:
         return sqlalchemy_uri(_params(explicit), READ_ONLY)
-    from orchestration.roles import RoleNames, ensure_roles, role_passwords
-    from orchestration.warehouse import Warehouse
+    from lib.roles import RoleNames, ensure_roles, role_passwords
+    from lib.warehouse import Warehouse
 
     wh = Warehouse().start()
     names = RoleNames.from_env()

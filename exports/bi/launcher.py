@@ -1,4 +1,4 @@
-"""`make bi`: install Superset in its own venv if missing, initialise it, start it on 127.0.0.1, provision the dashboard."""
+"""`make bi`: install Superset in its own venv if missing, initialise it, start it on 127.0.0.1, add the dashboard."""
 
 from __future__ import annotations
 
@@ -127,16 +127,7 @@ def initialise(home: Path, password: str, log=print) -> None:
     else:
         fresh = not metadata.exists()
         cli("db", "upgrade")
-        admin = (
-            "--username",
-            "admin",
-            "--firstname",
-            "ЦУР",
-            "--lastname",
-            "НАО",
-            "--email",
-            "admin@localhost",
-        )
+        admin = ("--username", "admin", "--firstname", "ЦУР", "--lastname", "НАО", "--email", "admin@localhost")
         cli("fab", "create-admin", *admin, "--password", password, check=False)  # may exist already
         cli("fab", "reset-password", "--username", "admin", "--password", password)
         cli("init")

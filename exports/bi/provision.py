@@ -105,9 +105,7 @@ def comments(uri: str) -> dict[str, tuple[str, dict[str, str]]]:
         conn.close()
     missing = set(DATASETS) - set(found)
     if missing:
-        raise SystemExit(
-            f"not visible to the BI connection: {', '.join(sorted(missing))} (build the marts first)"
-        )
+        raise SystemExit(f"not visible to the BI connection: {', '.join(sorted(missing))} (build the marts first)")
     return found
 
 
@@ -128,9 +126,7 @@ def label(comment: str, column: str) -> str:
     if column in LABELS or not text:
         return LABELS.get(column, column)
     sentences = text.split(". ")
-    if (
-        " " not in sentences[0] and len(sentences) > 1
-    ):  # «Качество. Доля удовлетворенных = …»: the second names it
+    if " " not in sentences[0] and len(sentences) > 1:  # «Качество. Доля удовлетворенных = …»: the second names it
         sentences = sentences[1:]
     first = re.split(r" = |: |; | — ", sentences[0])[0].rstrip(".")
     return first if len(first) <= 48 else first[:45].rstrip() + "…"
@@ -151,9 +147,7 @@ COLUMN_FIELDS = (
 )
 
 
-def provision_dataset(
-    api: Api, database_id: int, table: str, table_comment: str, columns: dict[str, str]
-) -> int:
+def provision_dataset(api: Api, database_id: int, table: str, table_comment: str, columns: dict[str, str]) -> int:
     """The dataset of one mart, its columns synced from the table and labelled from the comments."""
     found = api.find("dataset", "table_name", table, schema=SCHEMA, database=database_id)
     dataset_id = (
@@ -167,9 +161,7 @@ def provision_dataset(
     for col in current:
         col = {k: col.get(k) for k in COLUMN_FIELDS if col.get(k) is not None}
         comment = columns.get(col["column_name"], "")
-        col.update(
-            verbose_name=label(comment, col["column_name"]), description=" ".join(comment.split()) or None
-        )
+        col.update(verbose_name=label(comment, col["column_name"]), description=" ".join(comment.split()) or None)
         updated.append({k: v for k, v in col.items() if v is not None})
     api.put(
         f"dataset/{dataset_id}",
@@ -198,19 +190,21 @@ def main() -> None:
         },
     )
     datasets = {
-        table: provision_dataset(api, database_id, table, *described)
-        for table, described in comments(uri).items()
+        table: provision_dataset(api, database_id, table, *described) for table, described in comments(uri).items()
     }
-    dashboard_id = api.upsert(
-        "dashboard", "slug", {"dashboard_title": TITLE, "slug": SLUG, "published": True}
-    )
+    dashboard_id = api.upsert("dashboard", "slug", {"dashboard_title": TITLE, "slug": SLUG, "published": True})
     names = kpi_names(uri)
     chart_ids: dict[str, int] = {}
     for chart in CHARTS:
         dataset_id = datasets[chart["dataset"]]
         params = {**chart["params"], "viz_type": chart["viz_type"], "datasource": f"{dataset_id}__table"}
-        params = json.loads(re.sub(r'"@(\w+)"', lambda m: json.dumps(names[m.group(1)], ensure_ascii=False),
-                                   json.dumps(params, ensure_ascii=False)))
+        params = json.loads(
+            re.sub(
+                r'"@(\w+)"',
+                lambda m: json.dumps(names[m.group(1)], ensure_ascii=False),
+                json.dumps(params, ensure_ascii=False),
+            )
+        )
         chart_ids[chart["name"]] = api.upsert(
             "chart",
             "slice_name",
@@ -241,11 +235,7 @@ def main() -> None:
             "json_metadata": json.dumps(metadata, ensure_ascii=False),
         },
     )
-    print(
-        json.dumps(
-            {"dashboard_id": dashboard_id, "charts": chart_ids, "datasets": datasets}, ensure_ascii=False
-        )
-    )
+    print(json.dumps({"dashboard_id": dashboard_id, "charts": chart_ids, "datasets": datasets}, ensure_ascii=False))
     print(f"{base}/superset/dashboard/{SLUG}/")
 
 

@@ -33,11 +33,7 @@ RATELIMIT_STORAGE_URI = "memory://"
 TALISMAN_ENABLED = False
 WTF_CSRF_ENABLED = True
 # Charts pick the latest month with a subquery in their filters; every chart loads at once, not on scrolling.
-FEATURE_FLAGS = {
-    "ALLOW_ADHOC_SUBQUERY": True,
-    "ENABLE_TEMPLATE_PROCESSING": False,
-    "DASHBOARD_VIRTUALIZATION": False,
-}
+FEATURE_FLAGS = {"ALLOW_ADHOC_SUBQUERY": True, "ENABLE_TEMPLATE_PROCESSING": False, "DASHBOARD_VIRTUALIZATION": False}
 # Numbers as Russians write them: 12 345,6 (browser_check.py reads them back).
 D3_FORMAT = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0₽"]}
 SQLLAB_CTAS_NO_LIMIT = False

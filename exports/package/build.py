@@ -1,6 +1,6 @@
 """Making a period's federal package: as-of build, validation, tables, files, revision.
 
-    result = export_package(warehouse, "2025-10")   # → exports/out/2025-10/r1/ (or the revision it matches)
+result = export_package(warehouse, "2025-10")   # → exports/out/2025-10/r1/ (or the revision it matches)
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from exports.package import charts, csvs, html, manifest, revisions, workbook
@@ -18,7 +18,7 @@ from exports.package.gate import PACKAGE_MODELS, PackageRefused, refusal, run_ga
 from exports.package.period import Period, parse_period
 from exports.package.tables import package_tables, trend
 from exports.package.territory import min_cell, publishable
-from orchestration.asof import build_as_of, marts_schema
+from lib.asof import build_as_of, marts_schema
 
 # Only what the package reads (and the build's clocks): a past picture of the whole project takes longer.
 BUILD_SELECT = " ".join(f"+{model}" for model in (*PACKAGE_MODELS, "int_build_horizon"))
@@ -37,16 +37,18 @@ class PackageResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def export_package(warehouse, period: str, *, batch_hwm: int | None = None, build: bool = True,
-                   out_dir: Path | None = None) -> PackageResult:
+def export_package(
+    warehouse, period: str, *, batch_hwm: int | None = None, build: bool = True, out_dir: Path | None = None
+) -> PackageResult:
     """Build the marts as of the period's close (unless `build` is False), validate, write the package."""
     found = parse_period(period)
-    if found.close > datetime.now(timezone.utc):
+    if found.close > datetime.now(UTC):
         raise ValueError(f"period {found.label} closes at {found.close.isoformat()}: it is not over yet")
     with _period_lock(warehouse, found):
         if build:
-            build_as_of(warehouse, as_of=found.close, batch_hwm=batch_hwm, schema_suffix=found.suffix,
-                        select=BUILD_SELECT)
+            build_as_of(
+                warehouse, as_of=found.close, batch_hwm=batch_hwm, schema_suffix=found.suffix, select=BUILD_SELECT
+            )
         return write_package(warehouse, found, out_dir=out_dir)
 
 
@@ -67,8 +69,10 @@ def build_horizon(conn, period: Period) -> tuple[datetime, int]:
         raise RuntimeError(f"no as-of build for {period.label}: {relation} does not exist")
     as_of, hwm = conn.execute(f"select as_of, batch_hwm from {relation}").fetchone()
     if as_of != period.close:
-        raise RuntimeError(f"{relation} was built as of {as_of.isoformat()}, not at the close of "
-                           f"{period.label} ({period.close.isoformat()})")
+        raise RuntimeError(
+            f"{relation} was built as of {as_of.isoformat()}, not at the close of "
+            f"{period.label} ({period.close.isoformat()})"
+        )
     return as_of.astimezone(period.close.tzinfo), int(hwm)  # Moscow time in every file
 
 
@@ -79,8 +83,9 @@ def render(period: Period, tables, chart_data, as_of: datetime) -> dict[str, byt
     # No load batch here: a batch that changes nothing in the period must not change the files (manifest has it).
     subtitle = f"Период: {kind}. Данные на {as_of.astimezone(period.close.tzinfo):%d.%m.%Y %H:%M} МСК."
     by_sheet = {t.stem: t for t in tables}
-    png, pdf = charts.render(charts.summary_figure(f"{title}. {subtitle}", chart_data, by_sheet["agencies"],
-                                                   by_sheet["problems"]))
+    png, pdf = charts.render(
+        charts.summary_figure(f"{title}. {subtitle}", chart_data, by_sheet["agencies"], by_sheet["problems"])
+    )
     files = {f"{t.stem}.csv": csvs.table_csv(t) for t in tables}
     files[revisions.WORKBOOK] = workbook.build_workbook(tables, title=title, moment=as_of)
     files["summary.png"], files["summary.pdf"] = png, pdf
@@ -100,8 +105,7 @@ def write_package(warehouse, period: Period, *, out_dir: Path | None = None) -> 
     with warehouse.connect("transformer") as conn:
         flags = plausibility_flags(conn, period)
     with warehouse.connect("reporter") as conn:  # what leaves the warehouse is read as the reporter
-        tables, suppression = publishable(conn, schema, period.month, package_tables(conn, schema, period),
-                                          min_cell())
+        tables, suppression = publishable(conn, schema, period.month, package_tables(conn, schema, period), min_cell())
         chart_data = trend(conn, schema, period.month)
     files = render(period, tables, chart_data, as_of)
     rows = {f"{t.stem}.csv": len(t.rows) for t in tables}
@@ -130,8 +134,9 @@ def plausibility_flags(conn, period: Period) -> dict[str, int]:
     return flags
 
 
-def _place(period, period_dir: Path, files, tables, rows, as_of, batch_hwm, schema, flags,
-           suppression) -> PackageResult:
+def _place(
+    period, period_dir: Path, files, tables, rows, as_of, batch_hwm, schema, flags, suppression
+) -> PackageResult:
     hashes = {name: manifest.sha256(data) for name, data in files.items()}
     previous = revisions.latest_revision(period_dir)
     common = dict(period=period.label, as_of=as_of.isoformat(), batch_hwm=batch_hwm, rows=rows)
@@ -140,13 +145,23 @@ def _place(period, period_dir: Path, files, tables, rows, as_of, batch_hwm, sche
     number = previous.number + 1 if previous else 1
     diff = None
     if previous:
-        diff = revisions.package_diff(tables, previous, hashes, period=period.label, revision=number,
-                                      batch_hwm=batch_hwm)
+        diff = revisions.package_diff(
+            tables, previous, hashes, period=period.label, revision=number, batch_hwm=batch_hwm
+        )
         files = {**files, "diff.json": revisions.diff_json(diff), "diff.md": revisions.diff_markdown(diff)}
     files[manifest.MANIFEST] = manifest.manifest_bytes(
-        period=period.label, period_kind=period.kind, revision=number, as_of=as_of.isoformat(),
-        batch_hwm=batch_hwm, schema=schema, files=files, rows=rows, previous=previous and previous.number,
-        quality_flags=flags, suppression=suppression)
+        period=period.label,
+        period_kind=period.kind,
+        revision=number,
+        as_of=as_of.isoformat(),
+        batch_hwm=batch_hwm,
+        schema=schema,
+        files=files,
+        rows=rows,
+        previous=previous and previous.number,
+        quality_flags=flags,
+        suppression=suppression,
+    )
     target = period_dir / revisions.revision_name(number)
     staging = period_dir / f".incomplete-{revisions.revision_name(number)}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -167,7 +182,7 @@ def _record_kpis(warehouse, period: Period, as_of: datetime, batch_hwm: int) -> 
 
 def _log_run(period_dir: Path, result: PackageResult) -> None:
     """When runs happened lives here, outside the revisions: inside, it would break byte-identity."""
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     verdict = "written" if result.created else "unchanged, reused"
     with open(period_dir / "runs.log", "a", encoding="utf-8") as log:
         log.write(f"{now}\t{result.period}\tr{result.revision}\t{verdict}\tbatch_hwm={result.batch_hwm}\n")

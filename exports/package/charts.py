@@ -16,8 +16,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 from exports.package.tables import Table  # noqa: E402
 
 MONTHS_RU = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
-STYLE = {"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "tsur", "pdf.compression": 6,
-         "path.simplify": False}
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "svg.hashsalt": "tsur",
+    "pdf.compression": 6,
+    "path.simplify": False,
+}
 PNG_METADATA = {"Software": None}
 PDF_METADATA = {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None}
 
@@ -59,8 +64,7 @@ def _on_time(ax, agencies: Table) -> None:
 
 def _satisfaction(ax, trend: dict) -> None:
     months = trend["months"]
-    for indicator, label in (("satisfaction_share", "Доля удовлетворенных"),
-                             ("on_time_share", "Доля ответов в срок")):
+    for indicator, label in (("satisfaction_share", "Доля удовлетворенных"), ("on_time_share", "Доля ответов в срок")):
         values = [trend["region"][indicator].get(m) for m in months]
         ax.plot(range(len(months)), [None if v is None else v * 100 for v in values], marker="o", label=label)
     ax.set_xticks(range(len(months)), [_month_label(m) for m in months], rotation=45, ha="right")

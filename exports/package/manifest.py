@@ -12,7 +12,7 @@ import subprocess
 from functools import lru_cache
 from importlib import metadata
 
-from orchestration.config import PROJECT_ROOT
+from lib.config import PROJECT_ROOT
 
 MANIFEST = "manifest.json"
 
@@ -29,16 +29,28 @@ def code_version() -> str:
     except metadata.PackageNotFoundError:
         version = "unknown"
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                                text=True, timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = ""
     return f"tsur-warehouse {version}" + (f"+g{commit}" if commit else "")
 
 
-def manifest_bytes(*, period: str, period_kind: str, revision: int, as_of: str, batch_hwm: int, schema: str,
-                   files: dict[str, bytes], rows: dict[str, int], previous: int | None = None,
-                   quality_flags: dict[str, int] | None = None, suppression: dict | None = None) -> bytes:
+def manifest_bytes(
+    *,
+    period: str,
+    period_kind: str,
+    revision: int,
+    as_of: str,
+    batch_hwm: int,
+    schema: str,
+    files: dict[str, bytes],
+    rows: dict[str, int],
+    previous: int | None = None,
+    quality_flags: dict[str, int] | None = None,
+    suppression: dict | None = None,
+) -> bytes:
     """The manifest of the given files; keys sorted, so the same package gives the same bytes."""
     body = {
         "package": "federal_report",
@@ -56,8 +68,10 @@ def manifest_bytes(*, period: str, period_kind: str, revision: int, as_of: str, 
         # Small municipal counts hidden for privacy (exports/package/territory.py): the minimum, the rule,
         # and per table how many cells each rule hid — never which values.
         "suppression": suppression or {},
-        "files": {name: {"bytes": len(data), "sha256": sha256(data), "rows": rows.get(name)}
-                  for name, data in sorted(files.items())},
+        "files": {
+            name: {"bytes": len(data), "sha256": sha256(data), "rows": rows.get(name)}
+            for name, data in sorted(files.items())
+        },
     }
     return (json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 

@@ -2,61 +2,20 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from orchestration.asof import REPORTING_TZ, period_bounds
+from lib.periods import Period
+from lib.periods import parse_period as _parse_any
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>0[1-9]|[1-4]\d|5[0-3])$")
-
-
-@dataclass(frozen=True)
-class Period:
-    """A closed reporting period: [start, end) in Moscow time; `month` is the calendar month the marts use."""
-
-    label: str  # 2025-10 or 2025-W43
-    kind: str  # month | week
-    start: datetime
-    end: datetime
-
-    @property
-    def close(self) -> datetime:
-        return self.end
-
-    @property
-    def suffix(self) -> str:
-        """Schema suffix of the period's as-of build (the same as `tsur report` uses for a month)."""
-        return "asof_" + self.label.lower().replace("-", "_")
-
-    @property
-    def month(self) -> date:
-        """The month whose figures the package shows: the period's own, or the one a week ends in."""
-        last_day = (self.end - timedelta(days=1)).date()
-        return last_day.replace(day=1)
-
-    @property
-    def month_label(self) -> str:
-        return self.month.strftime("%Y-%m")
+__all__ = ["Period", "is_package_day", "nth_working_day", "parse_period", "previous_month", "working_days_of"]
 
 
 def parse_period(text: str) -> Period:
-    """'2025-10' → the month; '2025-W43' → the ISO week (Monday to Monday, Moscow time)."""
-    text = (text or "").strip()
-    if _MONTH.match(text):
-        start, end = period_bounds(text)
-        return Period(text, "month", start, end)
-    match = _WEEK.match(text)
-    if match:
-        try:
-            monday = date.fromisocalendar(int(match["year"]), int(match["week"]), 1)
-        except ValueError:
-            raise ValueError(f"no such ISO week: {text!r}") from None
-        start = datetime(monday.year, monday.month, monday.day, tzinfo=REPORTING_TZ)
-        end_day = monday + timedelta(days=7)
-        return Period(text, "week", start, datetime(end_day.year, end_day.month, end_day.day, tzinfo=REPORTING_TZ))
-    raise ValueError(f"period must look like 2025-10 (a month) or 2025-W43 (an ISO week): {text!r}")
+    """A package's period: '2025-10' → the month; '2025-W43' → the ISO week (Monday to Monday, Moscow time)."""
+    found = _parse_any(text)
+    if found.kind not in ("month", "week"):
+        raise ValueError(f"period must look like 2025-10 (a month) or 2025-W43 (an ISO week): {text!r}")
+    return found
 
 
 def previous_month(day: date) -> str:
@@ -69,12 +28,15 @@ def working_days_of(year: int, month: int) -> list[date]:
     """The month's working days by the production calendar seed (holidays' own calendar outside its years)."""
     import csv
 
-    from orchestration.calendar import SEED_PATH
+    from lib.calendar import SEED_PATH
 
     prefix = f"{year:04d}-{month:02d}-"
     with open(SEED_PATH, encoding="utf-8") as fh:
-        days = [date.fromisoformat(r["calendar_date"]) for r in csv.DictReader(fh)
-                if r["calendar_date"].startswith(prefix) and r["is_working_day"] == "true"]
+        days = [
+            date.fromisoformat(r["calendar_date"])
+            for r in csv.DictReader(fh)
+            if r["calendar_date"].startswith(prefix) and r["is_working_day"] == "true"
+        ]
     if days:
         return days
     import holidays

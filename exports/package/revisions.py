@@ -1,7 +1,7 @@
 """Revisions of a period's package: reuse the last one when nothing changed, else say what changed.
 
-    exports/out/2025-10/r1/   first package; never rewritten
-    exports/out/2025-10/r2/   the same period after late events, with diff.json and diff.md against r1
+exports/out/2025-10/r1/   first package; never rewritten
+exports/out/2025-10/r2/   the same period after late events, with diff.json and diff.md against r1
 """
 
 from __future__ import annotations
@@ -79,16 +79,28 @@ def table_diff(table: Table, old_rows: list[dict[str, str]]) -> dict:
         for column in (c.name for c in table.columns if c.name not in table.key):
             before, after = old[key].get(column, ""), new[key][column]
             if before != after:
-                changed.append({"key": dict(zip(table.key, key)), "row": _label(table, new[key]),
-                                "column": column, "header": headers[column], "from": before or None,
-                                "to": after or None})
-    return {"sheet": table.sheet, "file": f"{table.stem}.csv", "changed": changed,
-            "added": [_label(table, new[k]) for k in sorted(new.keys() - old.keys())],
-            "removed": [_label(table, old[k]) for k in sorted(old.keys() - new.keys())]}
+                changed.append(
+                    {
+                        "key": dict(zip(table.key, key)),
+                        "row": _label(table, new[key]),
+                        "column": column,
+                        "header": headers[column],
+                        "from": before or None,
+                        "to": after or None,
+                    }
+                )
+    return {
+        "sheet": table.sheet,
+        "file": f"{table.stem}.csv",
+        "changed": changed,
+        "added": [_label(table, new[k]) for k in sorted(new.keys() - old.keys())],
+        "removed": [_label(table, old[k]) for k in sorted(old.keys() - new.keys())],
+    }
 
 
-def package_diff(tables: list[Table], previous: Revision, new_hashes: dict[str, str], *, period: str,
-                 revision: int, batch_hwm: int) -> dict:
+def package_diff(
+    tables: list[Table], previous: Revision, new_hashes: dict[str, str], *, period: str, revision: int, batch_hwm: int
+) -> dict:
     """What changed against the previous revision, table by table; other files only by name."""
     tables_diff = []
     for table in tables:
@@ -98,11 +110,18 @@ def package_diff(tables: list[Table], previous: Revision, new_hashes: dict[str, 
             tables_diff.append(found)
     old_hashes = content_hashes(previous.manifest)
     mirrors = {f"{t.stem}.csv" for t in tables} | {WORKBOOK}  # the workbook holds the same tables
-    other = sorted(n for n in new_hashes.keys() | old_hashes.keys()
-                   if n not in mirrors and old_hashes.get(n) != new_hashes.get(n))
-    return {"period": period, "from_revision": previous.number, "to_revision": revision,
-            "from_batch_hwm": previous.manifest["data_version"]["batch_hwm"], "to_batch_hwm": batch_hwm,
-            "tables": tables_diff, "other_files_changed": other}
+    other = sorted(
+        n for n in new_hashes.keys() | old_hashes.keys() if n not in mirrors and old_hashes.get(n) != new_hashes.get(n)
+    )
+    return {
+        "period": period,
+        "from_revision": previous.number,
+        "to_revision": revision,
+        "from_batch_hwm": previous.manifest["data_version"]["batch_hwm"],
+        "to_batch_hwm": batch_hwm,
+        "tables": tables_diff,
+        "other_files_changed": other,
+    }
 
 
 def diff_json(diff: dict) -> bytes:
@@ -111,8 +130,12 @@ def diff_json(diff: dict) -> bytes:
 
 def diff_markdown(diff: dict) -> bytes:
     """The same diff in a few lines people read: «Получили ответ: 2 → 4»."""
-    lines = [f"# Период {diff['period']}: ревизия {diff['to_revision']} против ревизии {diff['from_revision']}",
-             "", f"Партии загрузки: до {diff['from_batch_hwm']} → до {diff['to_batch_hwm']}.", ""]
+    lines = [
+        f"# Период {diff['period']}: ревизия {diff['to_revision']} против ревизии {diff['from_revision']}",
+        "",
+        f"Партии загрузки: до {diff['from_batch_hwm']} → до {diff['to_batch_hwm']}.",
+        "",
+    ]
     for table in diff["tables"]:
         lines.append(f"## {table['sheet']}")
         for c in table["changed"]:

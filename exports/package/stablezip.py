@@ -19,8 +19,7 @@ def stable_zip(data: bytes, moment: datetime) -> bytes:
     """Rewrite a zip archive with every entry stamped `moment`: writers stamp entries with the current time."""
     out = io.BytesIO()
     stamp = zip_time(moment)
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
             info = zipfile.ZipInfo(entry.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED

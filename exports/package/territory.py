@@ -32,13 +32,18 @@ def shown(value: int, rule: str | None, k: int):
 
 def summary_of(suppression: Suppression) -> dict:
     rules = list(suppression.cells.values())
-    return {"primary": rules.count("primary"), "secondary": rules.count("secondary"),
-            "unprotected": len(suppression.unprotected)}
+    return {
+        "primary": rules.count("primary"),
+        "secondary": rules.count("secondary"),
+        "unprotected": len(suppression.unprotected),
+    }
 
 
 def territories(conn, schema: str, month: date, k: int) -> tuple[Table, dict]:
     """Appeals by municipality × category, each municipality's total, and the okrug's per category."""
-    rows = _fetch(conn, """
+    rows = _fetch(
+        conn,
+        """
         with cells as (select * from {marts}.mart_municipal_categories),
         final as (
             select municipality_oktmo, municipality_name, sector_code, category_code, category_name, incoming
@@ -46,7 +51,10 @@ def territories(conn, schema: str, month: date, k: int) -> tuple[Table, dict]:
             where period_start = %(month)s
             order by municipality_oktmo, category_code
         )
-        select * from final""", schema, {"month": month})
+        select * from final""",
+        schema,
+        {"month": month},
+    )
     names = {r[0]: r[1] for r in rows}
     categories = {r[3]: (r[2], r[4]) for r in rows}
     counts = {(r[0], r[3]): r[5] for r in rows}
@@ -57,19 +65,53 @@ def territories(conn, schema: str, month: date, k: int) -> tuple[Table, dict]:
         for code in sorted(categories):
             rule = suppression.hidden(oktmo, code)
             if counts.get((oktmo, code), 0) or rule:  # zeros are left out, unless one hides a small count
-                out.append((oktmo, names[oktmo], categories[code][0], code, categories[code][1],
-                            shown(value.get((oktmo, code), 0), rule, k)))
+                out.append(
+                    (
+                        oktmo,
+                        names[oktmo],
+                        categories[code][0],
+                        code,
+                        categories[code][1],
+                        shown(value.get((oktmo, code), 0), rule, k),
+                    )
+                )
         total = sum(v for (m, _), v in counts.items() if m == oktmo)
-        out.append((oktmo, names[oktmo], "", "", "Итого по муниципальному образованию",
-                    shown(total, suppression.hidden(oktmo, TOTAL), k)))
+        out.append(
+            (
+                oktmo,
+                names[oktmo],
+                "",
+                "",
+                "Итого по муниципальному образованию",
+                shown(total, suppression.hidden(oktmo, TOTAL), k),
+            )
+        )
     for code in sorted(categories):
-        out.append(("", "Всего по округу", categories[code][0], code, categories[code][1],
-                    sum(v for (_, c), v in counts.items() if c == code)))
+        out.append(
+            (
+                "",
+                "Всего по округу",
+                categories[code][0],
+                code,
+                categories[code][1],
+                sum(v for (_, c), v in counts.items() if c == code),
+            )
+        )
     out.append(("", "Всего по округу", "", "", "Итого", sum(counts.values())))
-    table = Table("Территории", "territories", (
-        C("municipality_oktmo", "ОКТМО"), C("municipality_name", "Муниципальное образование"),
-        C("sector_code", "Код блока"), C("category_code", "Код категории"), C("category_name", "Категория"),
-        C("incoming", "Поступило", "int")), ("municipality_oktmo", "category_code"), tuple(out))
+    table = Table(
+        "Территории",
+        "territories",
+        (
+            C("municipality_oktmo", "ОКТМО"),
+            C("municipality_name", "Муниципальное образование"),
+            C("sector_code", "Код блока"),
+            C("category_code", "Код категории"),
+            C("category_name", "Категория"),
+            C("incoming", "Поступило", "int"),
+        ),
+        ("municipality_oktmo", "category_code"),
+        tuple(out),
+    )
     return table, summary_of(suppression)
 
 
@@ -83,8 +125,7 @@ def suppress_reaction(table: Table, k: int) -> tuple[Table, dict]:
     suppression = protect(counts, k)
     rows = []
     for row in table.rows:
-        rule = suppression.hidden(row[at["slice_code"]], "judged") if row[at["slice_kind"]] == "municipality" \
-            else None
+        rule = suppression.hidden(row[at["slice_code"]], "judged") if row[at["slice_kind"]] == "municipality" else None
         if rule:
             row = list(row)
             row[at["reaction_judged"]] = shown(counts[(row[at["slice_code"]], "judged")], rule, k)
@@ -107,7 +148,8 @@ def publishable(conn, schema: str, month: date, tables: list[Table], k: int) -> 
     return out + [territory], {
         "min_cell": k,
         "rule": f"municipal counts 1..{k - 1} hidden (primary); more hidden (secondary) so that no line "
-                "(municipality, category, totals) hides exactly one and no hidden small count is pinned to one "
-                f"value by the shown figures (linear-programming audit); hidden counts below {k} show as «<{k}», "
-                f"others as «{SECONDARY}»; the okrug's totals are never hidden",
-        "tables": report}
+        "(municipality, category, totals) hides exactly one and no hidden small count is pinned to one "
+        f"value by the shown figures (linear-programming audit); hidden counts below {k} show as «<{k}», "
+        f"others as «{SECONDARY}»; the okrug's totals are never hidden",
+        "tables": report,
+    }

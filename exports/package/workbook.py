@@ -6,7 +6,7 @@ so the same tables give the same bytes."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -49,7 +49,7 @@ def build_workbook(tables: list[Table], *, title: str, moment: datetime) -> byte
     """The workbook as bytes: the same tables, title and moment always give the same bytes."""
     book = Workbook()
     book.remove(book.active)
-    fixed = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    fixed = moment.astimezone(UTC).replace(tzinfo=None)
     props = book.properties
     props.creator, props.lastModifiedBy, props.title = CREATOR, CREATOR, title
     props.created = props.modified = fixed
@@ -71,4 +71,4 @@ def build_workbook(tables: list[Table], *, title: str, moment: datetime) -> byte
         sheet.freeze_panes = "A2"
         if table.rows:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
-    return stable_workbook(book, moment.astimezone(timezone.utc))
+    return stable_workbook(book, moment.astimezone(UTC))

@@ -15,15 +15,24 @@ from pathlib import Path
 # Short names an analyst types → MetricFlow's group-by items.
 TIME_GRAINS = ("day", "week", "month", "quarter", "year")
 ALIASES = {
-    "sector": "appeal__sector_code", "sector_name": "sector__sector_name",
-    "category": "appeal__category_code", "category_name": "category__category_name",
-    "channel": "appeal__channel_code", "channel_name": "channel__channel_name",
-    "agency": "appeal__agency_code", "body": "appeal__agency_code", "agency_name": "agency__agency_name",
-    "municipality": "municipality", "municipality_name": "municipality__municipality_name",
-    "legal_regime": "appeal__legal_regime", "source": "appeal__source",
+    "sector": "appeal__sector_code",
+    "sector_name": "sector__sector_name",
+    "category": "appeal__category_code",
+    "category_name": "category__category_name",
+    "channel": "appeal__channel_code",
+    "channel_name": "channel__channel_name",
+    "agency": "appeal__agency_code",
+    "body": "appeal__agency_code",
+    "agency_name": "agency__agency_name",
+    "municipality": "municipality",
+    "municipality_name": "municipality__municipality_name",
+    "legal_regime": "appeal__legal_regime",
+    "source": "appeal__source",
     # flags of the appeal, to slice by repeats and conflicts
-    "is_repeat": "appeal__is_repeat", "is_returned": "appeal__is_returned",
-    "is_negative_rating": "appeal__is_negative_rating", "is_open_overdue": "appeal__is_open_overdue",
+    "is_repeat": "appeal__is_repeat",
+    "is_returned": "appeal__is_returned",
+    "is_negative_rating": "appeal__is_negative_rating",
+    "is_open_overdue": "appeal__is_open_overdue",
 } | {grain: f"metric_time__{grain}" for grain in TIME_GRAINS}
 
 
@@ -45,10 +54,10 @@ def group_by_item(name: str) -> str:
 def _where_item(name: str) -> str:
     item = group_by_item(name)
     if item.startswith("metric_time__"):
-        return "{{ TimeDimension('metric_time', '%s') }}" % item.split("__")[1]
+        return "{{ TimeDimension('metric_time', '" + item.split("__")[1] + "') }}"
     if "__" not in item:
-        return "{{ Entity('%s') }}" % item
-    return "{{ Dimension('%s') }}" % item
+        return "{{ Entity('" + item + "') }}"
+    return "{{ Dimension('" + item + "') }}"
 
 
 def where_clause(text: str) -> str:
@@ -57,8 +66,9 @@ def where_clause(text: str) -> str:
         return text
     parts = re.split(r"('(?:[^']|'')*')", text)
     for i in range(0, len(parts), 2):  # even parts are outside quotes
-        parts[i] = re.sub(r"\b[a-z_]+\b", lambda m: _where_item(m.group(0)) if m.group(0) in ALIASES
-                          else m.group(0), parts[i])
+        parts[i] = re.sub(
+            r"\b[a-z_]+\b", lambda m: _where_item(m.group(0)) if m.group(0) in ALIASES else m.group(0), parts[i]
+        )
     return "".join(parts)
 
 
@@ -68,8 +78,7 @@ def published_manifest(path: Path, schema: str = "marts") -> dict:
     relations = [m["node_relation"] for m in manifest["semantic_models"]]
     relations += [s["node_relation"] for s in manifest["project_configuration"].get("time_spines", [])]
     for relation in relations:
-        relation.update(schema_name=schema, database=None,
-                        relation_name=f'"{schema}"."{relation["alias"]}"')
+        relation.update(schema_name=schema, database=None, relation_name=f'"{schema}"."{relation["alias"]}"')
     return manifest
 
 
@@ -101,34 +110,39 @@ class SemanticLayer:
         from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
         from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
-        manifest = parse_manifest_from_dbt_generated_manifest(
-            json.dumps(published_manifest(manifest_path, schema)))
+        manifest = parse_manifest_from_dbt_generated_manifest(json.dumps(published_manifest(manifest_path, schema)))
         self.manifest = manifest
         self.engine = MetricFlowEngine(SemanticManifestLookup(manifest), _Dialect())
 
     def metric_names(self) -> list[str]:
         return sorted(m.name for m in self.manifest.metrics)
 
-    def sql(self, metrics: list[str] | None = None, group_by: list[str] | None = None,
-            where: list[str] | None = None, order_by: list[str] | None = None,
-            saved_query: str | None = None) -> tuple[str, list[str]]:
+    def sql(
+        self,
+        metrics: list[str] | None = None,
+        group_by: list[str] | None = None,
+        where: list[str] | None = None,
+        order_by: list[str] | None = None,
+        saved_query: str | None = None,
+    ) -> tuple[str, list[str]]:
         """MetricFlow's SQL for the request and the output column names an analyst typed."""
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
         items = [group_by_item(g) for g in group_by or []]
         request = MetricFlowQueryRequest.create(
-            saved_query_name=saved_query, metric_names=metrics or None,
+            saved_query_name=saved_query,
+            metric_names=metrics or None,
             group_by_names=items or None,
             where_constraints=[where_clause(w) for w in where or []] or None,
-            order_by_names=[group_by_item(o) for o in order_by] if order_by else (items or None))
+            order_by_names=[group_by_item(o) for o in order_by] if order_by else (items or None),
+        )
         try:
             statement = self.engine.explain(request).sql_statement
         except Exception as exc:  # MetricFlow raises many kinds; all mean the request cannot be answered
             raise QueryError(_first_lines(str(exc)) or type(exc).__name__) from None
         return statement.sql, items
 
-    def query(self, conn, metrics=None, group_by=None, where=None, order_by=None,
-              saved_query=None) -> Answer:
+    def query(self, conn, metrics=None, group_by=None, where=None, order_by=None, saved_query=None) -> Answer:
         sql, items = self.sql(metrics, group_by, where, order_by, saved_query)
         cursor = conn.execute(sql)
         columns = [_short_name(d.name, group_by or []) for d in cursor.description]

@@ -91,35 +91,53 @@ def _pair(name, label, mart_sql, facts_body):
 
 
 DASHBOARDS: tuple[Dashboard, ...] = (
-    _pair("sector_kpi_month", "Показатели отраслей за месяц", """
+    _pair(
+        "sector_kpi_month",
+        "Показатели отраслей за месяц",
+        """
 select sector_code, sector_name, sum(incoming), sum(answered), sum(with_interim), sum(redirected),
     sum(returned)
-from marts.mart_sector_kpi where month = %(month)s group by 1, 2""", """
+from marts.mart_sector_kpi where month = %(month)s group by 1, 2""",
+        """
 select a.sector_code, s.sector_name, count(*), count(*) filter (where has_answer),
     count(*) filter (where with_interim), count(*) filter (where redirect_count > 0),
     count(*) filter (where return_count > 0)
 from appeals as a inner join marts.dim_sectors as s using (sector_code)
-where a.month = %(month)s group by 1, 2"""),
-    _pair("agency_rating_quarter", "Рейтинг органов за квартал: объем и ответы", """
+where a.month = %(month)s group by 1, 2""",
+    ),
+    _pair(
+        "agency_rating_quarter",
+        "Рейтинг органов за квартал: объем и ответы",
+        """
 select agency_code, agency_name, incoming, answered, rated, completeness
-from marts.mart_agency_rating where period_kind = 'quarter' and period_start = %(quarter)s""", f"""
+from marts.mart_agency_rating where period_kind = 'quarter' and period_start = %(quarter)s""",
+        f"""
 select a.resolved_agency, ag.agency_name, count(*), count(*) filter (where has_answer),
     count(*) filter (where is_rated),
     round((count(*) filter (where has_answer))::numeric / count(*), 4)
 from agency_appeals as a left join marts.dim_agencies as ag on ag.agency_code = a.resolved_agency
-where {_within("a.month", "quarter", "3 months")} group by 1, 2"""),
-    _pair("agency_open_appeals", "Обращения в работе у органа", """
+where {_within("a.month", "quarter", "3 months")} group by 1, 2""",
+    ),
+    _pair(
+        "agency_open_appeals",
+        "Обращения в работе у органа",
+        """
 select appeal_key, received_at, sector_code, redirect_count, return_count
 from marts.mart_deadline_control
-where agency_code = %(agency)s and control_status in ('open', 'open_overdue')""", """
+where agency_code = %(agency)s and control_status in ('open', 'open_overdue')""",
+        """
 select appeal_key, received_at, sector_code, redirect_count, return_count
-from agency_appeals where resolved_agency = %(agency)s and is_open"""),
-    _pair("sector_problems_month", "Проблемы отрасли за месяц", """
+from agency_appeals where resolved_agency = %(agency)s and is_open""",
+    ),
+    _pair(
+        "sector_problems_month",
+        "Проблемы отрасли за месяц",
+        """
 select category_code, category_name, incoming, incoming_previous, volume_rank
 from marts.mart_regional_problems
 where period_kind = 'month' and period_start = %(month)s and row_kind = 'category'
     and sector_code = %(sector)s""",
-          """,
+        """,
 counts as (
     select category_code, count(*) filter (where month = %(month)s) as incoming,
         count(*) filter (where month = (%(month)s::date - interval '1 month')::date) as incoming_previous
@@ -130,34 +148,53 @@ select c.category_code, c.category_name, coalesce(n.incoming, 0),
     case when %(month)s::date > (select min(month) from appeals) then coalesce(n.incoming_previous, 0) end,
     rank() over (order by coalesce(n.incoming, 0) desc)
 from marts.dim_categories as c left join counts as n using (category_code)
-where c.sector_code = %(sector)s"""),
-    _pair("channel_mix_month", "Каналы поступления за месяц", """
+where c.sector_code = %(sector)s""",
+    ),
+    _pair(
+        "channel_mix_month",
+        "Каналы поступления за месяц",
+        """
 select channel_code, channel_name, sum(incoming), sum(answered), sum(rated), sum(satisfied),
     round(sum(incoming)::numeric / sum(sum(incoming)) over (), 4)
-from marts.mart_sector_monthly where month = %(month)s group by 1, 2""", """
+from marts.mart_sector_monthly where month = %(month)s group by 1, 2""",
+        """
 select a.channel, ch.channel_name, count(*), count(*) filter (where has_answer),
     count(*) filter (where is_rated), count(*) filter (where is_satisfied),
     round(count(*) / sum(count(*)) over (), 4)
 from appeals as a inner join marts.dim_channels as ch on ch.channel_code = a.channel
-where a.month = %(month)s group by 1, 2"""),
-    _pair("municipality_year", "Обращения по муниципальным образованиям за год", f"""
+where a.month = %(month)s group by 1, 2""",
+    ),
+    _pair(
+        "municipality_year",
+        "Обращения по муниципальным образованиям за год",
+        f"""
 select municipality_oktmo, municipality_name, sum(incoming),
     round(sum(incoming) * 1000.0 / nullif(max(population), 0), 3)
-from marts.mart_sector_kpi where {_within("month", "year", "1 year")} group by 1, 2""", f"""
+from marts.mart_sector_kpi where {_within("month", "year", "1 year")} group by 1, 2""",
+        f"""
 select a.municipality_oktmo, coalesce(m.municipality_name, case when a.municipality_oktmo is null
         then 'не указано' else 'ОКТМО ' || a.municipality_oktmo end),
     count(*), round(count(*) * 1000.0 / nullif(max(m.population), 0), 3)
 from appeals as a left join marts.dim_municipalities as m using (municipality_oktmo)
-where {_within("a.month", "year", "1 year")} group by 1, 2"""),
-    _pair("satisfaction_quarter", "Удовлетворенность по отраслям за квартал", f"""
+where {_within("a.month", "year", "1 year")} group by 1, 2""",
+    ),
+    _pair(
+        "satisfaction_quarter",
+        "Удовлетворенность по отраслям за квартал",
+        f"""
 select sector_code, sector_name, sum(rated), sum(satisfied),
     round(sum(satisfied)::numeric / nullif(sum(rated), 0), 4)
-from marts.mart_sector_kpi where {_within("month", "quarter", "3 months")} group by 1, 2""", f"""
+from marts.mart_sector_kpi where {_within("month", "quarter", "3 months")} group by 1, 2""",
+        f"""
 select a.sector_code, s.sector_name, count(*) filter (where is_rated), count(*) filter (where is_satisfied),
     round((count(*) filter (where is_satisfied))::numeric / nullif(count(*) filter (where is_rated), 0), 4)
 from appeals as a inner join marts.dim_sectors as s using (sector_code)
-where {_within("a.month", "quarter", "3 months")} group by 1, 2"""),
-    _pair("monthly_trend_year", "Динамика обращений по месяцам за год", f"""
+where {_within("a.month", "quarter", "3 months")} group by 1, 2""",
+    ),
+    _pair(
+        "monthly_trend_year",
+        "Динамика обращений по месяцам за год",
+        f"""
 select period_start, max(value) filter (where indicator = 'incoming')::integer,
     max(value) filter (where indicator = 'answered')::integer,
     max(value) filter (where indicator = 'rated')::integer,
@@ -166,22 +203,32 @@ from marts.mart_kpi_values
 where period_kind = 'month' and slice_kind = 'region'
     and indicator in ('incoming', 'answered', 'rated', 'satisfied')
     and {_within("period_start", "year", "1 year")}
-group by 1""", f"""
+group by 1""",
+        f"""
 select month, count(*)::integer, (count(*) filter (where has_answer))::integer,
     (count(*) filter (where is_rated))::integer, (count(*) filter (where is_satisfied))::integer
-from appeals where {_within("month", "year", "1 year")} group by 1"""),
-    _pair("negative_ratings_month", "Негативные оценки за месяц", """
+from appeals where {_within("month", "year", "1 year")} group by 1""",
+    ),
+    _pair(
+        "negative_ratings_month",
+        "Негативные оценки за месяц",
+        """
 select appeal_key, occurred_at, rating, sector_code, channel_code
-from marts.mart_conflicts where reason_code = 'negative_rating' and month = %(conflict_month)s""", f"""
+from marts.mart_conflicts where reason_code = 'negative_rating' and month = %(conflict_month)s""",
+        f"""
 -- Every negative rating (<= dbt var negative_rating_max) counts, not only the appeal's last one.
 select e.appeal_key, e.occurred_at, e.rating, a.sector_code, a.channel
 from marts.fct_appeal_events as e inner join appeals as a using (appeal_key)
 where e.event_type = 'rated' and e.rating <= {NEGATIVE_RATING_MAX}
-    and date_trunc('month', (e.occurred_at at time zone '{TZ}')::date)::date = %(conflict_month)s"""),
-    _pair("sector_weekly_quarter", "Поступление по отраслям по неделям квартала", f"""
+    and date_trunc('month', (e.occurred_at at time zone '{TZ}')::date)::date = %(conflict_month)s""",
+    ),
+    _pair(
+        "sector_weekly_quarter",
+        "Поступление по отраслям по неделям квартала",
+        f"""
 select period_start, sector_code, incoming from marts.mart_workload
 where period_kind = 'week' and incoming > 0 and {_within("period_start", "quarter", "3 months")}""",
-          f""",
+        f""",
 work_days as (
     -- An appeal received on a day off is worked on the next working day (mart_workload's work_items).
     select a.sector_code, date_trunc('week', w.calendar_date)::date as week
@@ -191,25 +238,39 @@ work_days as (
 )
 select week, sector_code, count(*)::integer from work_days
 where {_within("week", "quarter", "3 months")}
-group by 1, 2"""),
+group by 1, 2""",
+    ),
 )
 
 
 def dashboard_params(conn: psycopg.Connection) -> dict:
     """The busiest month, its quarter and year, its busiest sector, the body with most appeals in work and the
     month with most negative ratings (ties go to the earliest date / smallest code)."""
-    month = conn.execute("select month from marts.mart_sector_monthly group by 1 "
-                         "order by sum(incoming) desc, 1 limit 1").fetchone()[0]
-    sector = conn.execute("select sector_code from marts.mart_sector_monthly where month = %s group by 1 "
-                          "order by sum(incoming) desc, 1 limit 1", (month,)).fetchone()[0]
-    agency = conn.execute("select agency_code from marts.mart_deadline_control where agency_code is not null "
-                          "and control_status in ('open', 'open_overdue') "
-                          "group by 1 order by count(*) desc, 1 limit 1").fetchone()
-    conflict = conn.execute("select month from marts.mart_conflicts where reason_code = 'negative_rating' "
-                            "group by 1 order by count(*) desc, 1 limit 1").fetchone()
-    return {"month": month, "quarter": date(month.year, (month.month - 1) // 3 * 3 + 1, 1),
-            "year": date(month.year, 1, 1), "sector": sector, "agency": agency and agency[0],
-            "conflict_month": conflict[0] if conflict else month}
+    month = conn.execute(
+        "select month from marts.mart_sector_monthly group by 1 order by sum(incoming) desc, 1 limit 1"
+    ).fetchone()[0]
+    sector = conn.execute(
+        "select sector_code from marts.mart_sector_monthly where month = %s group by 1 "
+        "order by sum(incoming) desc, 1 limit 1",
+        (month,),
+    ).fetchone()[0]
+    agency = conn.execute(
+        "select agency_code from marts.mart_deadline_control where agency_code is not null "
+        "and control_status in ('open', 'open_overdue') "
+        "group by 1 order by count(*) desc, 1 limit 1"
+    ).fetchone()
+    conflict = conn.execute(
+        "select month from marts.mart_conflicts where reason_code = 'negative_rating' "
+        "group by 1 order by count(*) desc, 1 limit 1"
+    ).fetchone()
+    return {
+        "month": month,
+        "quarter": date(month.year, (month.month - 1) // 3 * 3 + 1, 1),
+        "year": date(month.year, 1, 1),
+        "sector": sector,
+        "agency": agency and agency[0],
+        "conflict_month": conflict[0] if conflict else month,
+    }
 
 
 def _normal(value):
@@ -244,7 +305,15 @@ def measure(conn: psycopg.Connection, repeats: int = 5) -> list[dict]:
         mart, facts = answer(conn, d.mart_sql, params), answer(conn, d.facts_sql, params)
         mart_ms = _timed(conn, d.mart_sql, params, repeats)
         facts_ms = _timed(conn, d.facts_sql, params, repeats)
-        results.append({"name": d.name, "label": d.label, "rows": len(mart), "equal": mart == facts,
-                        "mart_median_ms": round(mart_ms, 2), "facts_median_ms": round(facts_ms, 2),
-                        "ratio": round(facts_ms / mart_ms, 1) if mart_ms else None})
+        results.append(
+            {
+                "name": d.name,
+                "label": d.label,
+                "rows": len(mart),
+                "equal": mart == facts,
+                "mart_median_ms": round(mart_ms, 2),
+                "facts_median_ms": round(facts_ms, 2),
+                "ratio": round(facts_ms / mart_ms, 1) if mart_ms else None,
+            }
+        )
     return results

@@ -50,7 +50,7 @@ def _write_chunk(out: Path, scale: float, seed: int, chunk: int) -> int:
 
 def tag_ids(data: bytes, chunk: int) -> bytes:
     """Every appeal and event id of a chunk's file with the chunk number: "HL-2025-…" → "HL7-2025-…"."""
-    return _ID.sub(rb'"\g<1>' + str(chunk).encode() + rb'-\g<2>-', data)
+    return _ID.sub(rb'"\g<1>' + str(chunk).encode() + rb"-\g<2>-", data)
 
 
 def occurred_hour(line: bytes) -> bytes | None:
@@ -59,7 +59,7 @@ def occurred_hour(line: bytes) -> bytes | None:
     if at < 0:
         return None
     start = at + len(_OCCURRED)
-    return line[start:start + 13]
+    return line[start : start + 13]
 
 
 def late_cutoff(paths: list[Path], share: float) -> tuple[bytes, int]:
@@ -106,8 +106,15 @@ def write_bench_data(folder: Path, scale: float, seed: int = 20251, late_share: 
     scales = chunk_scales(scale)
     # Two chunks at a time: each is one core's work and ~1.5 GB of memory.
     with ProcessPoolExecutor(max_workers=min(2, len(scales))) as pool:
-        appeals = sum(pool.map(_write_chunk, [main_dir / f"chunk-{i:03d}" for i in range(len(scales))],
-                               scales, [seed] * len(scales), range(len(scales))))
+        appeals = sum(
+            pool.map(
+                _write_chunk,
+                [main_dir / f"chunk-{i:03d}" for i in range(len(scales))],
+                scales,
+                [seed] * len(scales),
+                range(len(scales)),
+            )
+        )
     cutoff, lines = late_cutoff(sorted(main_dir.rglob("*.jsonl")), late_share)
     late = split_late(main_dir, late_dir, cutoff)
     return BenchData(main_dir, late_dir, appeals, lines, late, cutoff.decode())

@@ -13,12 +13,22 @@ TARGETS = (
 
 
 def ratios(result: dict) -> dict[str, float | None]:
-    return {"ingest_ratio": result["ingest"]["ratio_to_copy"],
-            "incremental_to_full": result["build"]["incremental_to_full"],
-            "dashboards_min_ratio": result.get("dashboards_min_ratio"),
-            "classifier_rate": min(filter(None, ((result.get("classify") or {}).get(k) for k in (
-                "appeals_per_second", "with_model_appeals_per_second"))), default=None),
-            "loader_memory_mb": result["memory"].get("loader_peak_rss_mb")}
+    return {
+        "ingest_ratio": result["ingest"]["ratio_to_copy"],
+        "incremental_to_full": result["build"]["incremental_to_full"],
+        "dashboards_min_ratio": result.get("dashboards_min_ratio"),
+        "classifier_rate": min(
+            filter(
+                None,
+                (
+                    (result.get("classify") or {}).get(k)
+                    for k in ("appeals_per_second", "with_model_appeals_per_second")
+                ),
+            ),
+            default=None,
+        ),
+        "loader_memory_mb": result["memory"].get("loader_peak_rss_mb"),
+    }
 
 
 def verdicts(result: dict) -> list[tuple[str, float | None, str, bool | None]]:
@@ -37,8 +47,13 @@ def _kinds(seconds: dict[str, float]) -> str:
 
 def format_table(result: dict) -> str:
     m, d, i, b = result["machine"], result["data"], result["ingest"], result["build"]
-    c = result.get("classify") or {"appeals_per_second": 0, "appeals": 0, "wall_seconds": 0, "fixed_seconds": 0,
-                                   "peak_rss_mb": 0}
+    c = result.get("classify") or {
+        "appeals_per_second": 0,
+        "appeals": 0,
+        "wall_seconds": 0,
+        "fixed_seconds": 0,
+        "peak_rss_mb": 0,
+    }
     lines = [
         f"tsur bench --scale {result['scale']:g}: {m['cpus']} CPU, {m['memory_gb']} GB, PostgreSQL "
         f"{m['postgresql']}, Python {m['python']}; {result['seconds']:.0f} s in all",
@@ -59,26 +74,29 @@ def format_table(result: dict) -> str:
         f"{b['appeals_touched']:,} appeals                ratio {b['incremental_to_full']}",
         "  slowest models, full:        " + ", ".join(f"{n} {s}" for n, s in b["full_slowest_models"][:5]),
         "  slowest models, incremental: " + ", ".join(f"{n} {s}" for n, s in b["incremental_slowest_models"][:5]),
-        "  model seconds by kind, full: " + _kinds(b["full_model_seconds_by_kind"]) + "; incremental: "
+        "  model seconds by kind, full: "
+        + _kinds(b["full_model_seconds_by_kind"])
+        + "; incremental: "
         + _kinds(b["incremental_model_seconds_by_kind"]),
         "4 dashboards  median ms (marts / facts), ratio:",
     ]
     for q in result.get("dashboards", []):
         same = "" if q["equal"] else "  ANSWERS DIFFER"
-        lines.append(f"    {q['name']:<28} {q['mart_median_ms']:>9.1f} / {q['facts_median_ms']:>9.1f}  "
-                     f"×{q['ratio']}{same}")
+        lines.append(
+            f"    {q['name']:<28} {q['mart_median_ms']:>9.1f} / {q['facts_median_ms']:>9.1f}  ×{q['ratio']}{same}"
+        )
     mem = result["memory"]
     lines += [
-        f"5 memory      loader {mem['loader_peak_rss_mb']} MB, classifier {mem.get('classifier_peak_rss_mb', '—')} MB, dbt {mem['dbt_peak_rss_mb']} MB, data generator "
-        f"{mem['generator_peak_rss_mb']} MB, whole run {mem['whole_run_peak_rss_mb']} MB (PostgreSQL not counted)",
+        f"5 memory      loader {mem['loader_peak_rss_mb']} MB, "
+        f"classifier {mem.get('classifier_peak_rss_mb', '—')} MB, dbt {mem['dbt_peak_rss_mb']} MB, data generator "
+        f"{mem['generator_peak_rss_mb']} MB, whole run {mem['whole_run_peak_rss_mb']} MB (PostgreSQL not counted)"
     ]
     if "disk" in result:
-        lines.append(f"6 disk        database {result['disk']['database_mb']:,} MB, of it raw events "
-                     f"{result['disk']['raw_events_mb']:,} MB")
-    lines += [
-        "",
-        "targets:",
-    ]
+        lines.append(
+            f"6 disk        database {result['disk']['database_mb']:,} MB, of it raw events "
+            f"{result['disk']['raw_events_mb']:,} MB"
+        )
+    lines += ["", "targets:"]
     for label, value, target, met in verdicts(result):
         mark = "n/a" if met is None else ("met" if met else "NOT met")
         lines.append(f"    {label:<44} {value!s:>8}  {target:<8} {mark}")

@@ -22,18 +22,29 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from lib.warehouse import Warehouse, conninfo_uri
 from orchestration.bench.data import write_bench_data
-from orchestration.bench.steps import (bare_copy, dbt, model_seconds, raw_counts, run_child,
-                                       seconds_by_materialization, tsur)
+from orchestration.bench.steps import (
+    bare_copy,
+    dbt,
+    model_seconds,
+    raw_counts,
+    run_child,
+    seconds_by_materialization,
+    tsur,
+)
 from orchestration.publish import publish
-from orchestration.warehouse import Warehouse, conninfo_uri
 
 
 def machine(conn: psycopg.Connection) -> dict:
     pages, page_size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
-    return {"cpus": os.cpu_count(), "memory_gb": round(pages * page_size / 2**30, 1),
-            "postgresql": conn.execute("show server_version").fetchone()[0],
-            "python": platform.python_version(), "platform": platform.platform(terse=True)}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(pages * page_size / 2**30, 1),
+        "postgresql": conn.execute("show server_version").fetchone()[0],
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+    }
 
 
 def _children_peak_mb() -> float:
@@ -47,16 +58,27 @@ def measure(url: str, work: Path, scale: float, repeats: int, log: Path) -> dict
     start = time.perf_counter()
     scratch = Warehouse(dataclasses.replace(Warehouse().settings, database_url=url))
     key = secrets.token_hex(16)
-    env = {**os.environ, "TSUR_DATABASE_URL": url, "TSUR_PII_KEY": key, "TSUR_HOME": str(work / "home"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "GX_ANALYTICS_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "TSUR_DATABASE_URL": url,
+        "TSUR_PII_KEY": key,
+        "TSUR_HOME": str(work / "home"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "GX_ANALYTICS_ENABLED": "false",
+    }
     env.update(_dbt_env(scratch, key))
     out: dict = {"scale": scale}
 
     t = time.perf_counter()
     data = write_bench_data(work / "data", scale)
-    out["data"] = {"appeals": data.appeals, "lines": data.lines, "late_lines": data.late_lines,
-                   "late_from_hour": data.cutoff, "seconds": round(time.perf_counter() - t, 1),
-                   "generator_peak_rss_mb": round(_children_peak_mb())}
+    out["data"] = {
+        "appeals": data.appeals,
+        "lines": data.lines,
+        "late_lines": data.late_lines,
+        "late_from_hour": data.cutoff,
+        "seconds": round(time.perf_counter() - t, 1),
+        "generator_peak_rss_mb": round(_children_peak_mb()),
+    }
 
     # 1. Ingest: the loader over the main part, less its fixed start, against a bare COPY of the same rows.
     load = run_child(tsur("ingest", str(data.main_dir)), env, log)
@@ -67,24 +89,34 @@ def measure(url: str, work: Path, scale: float, repeats: int, log: Path) -> dict
         copy_seconds, copy_rows = bare_copy(conn, work / "raw.copy")
         out["machine"] = machine(conn)
     loader_seconds = max(load.seconds - fixed_load.seconds, 1e-3)
-    out["ingest"] = {**counts, "wall_seconds": round(load.seconds, 2), "fixed_seconds": round(fixed_load.seconds, 2),
-                     "events_per_second": round(counts["rows"] / loader_seconds),
-                     "copy_rows": copy_rows, "copy_seconds": round(copy_seconds, 2),
-                     "copy_rows_per_second": round(copy_rows / copy_seconds),
-                     "ratio_to_copy": round((counts["rows"] / loader_seconds) / (copy_rows / copy_seconds), 2),
-                     "loader_peak_rss_mb": round(load.peak_rss_mb)}
+    out["ingest"] = {
+        **counts,
+        "wall_seconds": round(load.seconds, 2),
+        "fixed_seconds": round(fixed_load.seconds, 2),
+        "events_per_second": round(counts["rows"] / loader_seconds),
+        "copy_rows": copy_rows,
+        "copy_seconds": round(copy_seconds, 2),
+        "copy_rows_per_second": round(copy_rows / copy_seconds),
+        "ratio_to_copy": round((counts["rows"] / loader_seconds) / (copy_rows / copy_seconds), 2),
+        "loader_peak_rss_mb": round(load.peak_rss_mb),
+    }
 
     # 1b. The classifier over every appeal loaded; a second run finds nothing new and is its fixed start.
     classified = run_child(tsur("classify"), env, log)
     fixed_classify = run_child(tsur("classify"), env, log)
     with psycopg.connect(url) as conn:
-        considered, labels = conn.execute("select sum(lines_read), sum(loaded) from raw.load_batches"
-                                          " where loader = 'classifier'").fetchone()
+        considered, labels = conn.execute(
+            "select sum(lines_read), sum(loaded) from raw.load_batches where loader = 'classifier'"
+        ).fetchone()
     classify_seconds = max(classified.seconds - fixed_classify.seconds, 1e-3)
-    out["classify"] = {"appeals": int(considered or 0), "labels": int(labels or 0),
-                       "wall_seconds": round(classified.seconds, 2), "fixed_seconds": round(fixed_classify.seconds, 2),
-                       "appeals_per_second": round((considered or 0) / classify_seconds),
-                       "peak_rss_mb": round(classified.peak_rss_mb)}
+    out["classify"] = {
+        "appeals": int(considered or 0),
+        "labels": int(labels or 0),
+        "wall_seconds": round(classified.seconds, 2),
+        "fixed_seconds": round(fixed_classify.seconds, 2),
+        "appeals_per_second": round((considered or 0) / classify_seconds),
+        "peak_rss_mb": round(classified.peak_rss_mb),
+    }
 
     # 2–3. Full build, then 1 % more events and an incremental build; a one-model run is the fixed cost.
     target = work / "target"
@@ -103,20 +135,28 @@ def measure(url: str, work: Path, scale: float, repeats: int, log: Path) -> dict
         # Builds write marts_build; the dashboards read what is published (one schema swap, not timed).
         publish(conn, run_id=None)
         late_counts = raw_counts(conn)
-        touched = conn.execute("select count(distinct appeal_key) from marts.fct_appeal_events where batch_id > %s",
-                               (hwm,)).fetchone()[0]
-        database, raw_events = conn.execute("select pg_database_size(current_database()),"
-                                            " pg_total_relation_size('raw.appeal_events')").fetchone()
+        touched = conn.execute(
+            "select count(distinct appeal_key) from marts.fct_appeal_events where batch_id > %s", (hwm,)
+        ).fetchone()[0]
+        database, raw_events = conn.execute(
+            "select pg_database_size(current_database()), pg_total_relation_size('raw.appeal_events')"
+        ).fetchone()
     out["disk"] = {"database_mb": round(database / 2**20), "raw_events_mb": round(raw_events / 2**20)}
-    out["build"] = {"fixed_seconds": round(fixed, 2), "full_seconds": round(full.seconds, 2),
-                    "full_work_seconds": round(full_work, 2), "full_slowest_models": full_models,
-                    "late_events": late_counts["rows"] - counts["rows"], "appeals_touched": touched,
-                    "incremental_seconds": round(incremental.seconds, 2),
-                    "incremental_work_seconds": round(incremental_work, 2),
-                    "incremental_slowest_models": incremental_models,
-                    "full_model_seconds_by_kind": full_kinds, "incremental_model_seconds_by_kind": incremental_kinds,
-                    "incremental_to_full": round(incremental_work / full_work, 3),
-                    "dbt_peak_rss_mb": round(max(full.peak_rss_mb, incremental.peak_rss_mb))}
+    out["build"] = {
+        "fixed_seconds": round(fixed, 2),
+        "full_seconds": round(full.seconds, 2),
+        "full_work_seconds": round(full_work, 2),
+        "full_slowest_models": full_models,
+        "late_events": late_counts["rows"] - counts["rows"],
+        "appeals_touched": touched,
+        "incremental_seconds": round(incremental.seconds, 2),
+        "incremental_work_seconds": round(incremental_work, 2),
+        "incremental_slowest_models": incremental_models,
+        "full_model_seconds_by_kind": full_kinds,
+        "incremental_model_seconds_by_kind": incremental_kinds,
+        "incremental_to_full": round(incremental_work / full_work, 3),
+        "dbt_peak_rss_mb": round(max(full.peak_rss_mb, incremental.peak_rss_mb)),
+    }
     out["ingest"]["late_loader_peak_rss_mb"] = round(late.peak_rss_mb)
 
     # 4. Dashboards: the same ten answers from the marts and from the event facts.
@@ -130,42 +170,54 @@ def measure(url: str, work: Path, scale: float, repeats: int, log: Path) -> dict
     trained = run_child(tsur("classify", "--train", "--force"), env, log)
     with_model = run_child(tsur("classify", "--full"), env, log)
     with psycopg.connect(url) as conn:
-        again = conn.execute("select lines_read from raw.load_batches where loader = 'classifier'"
-                             " order by batch_id desc limit 1").fetchone()[0]
-    out["classify"].update({"training_seconds": round(trained.seconds, 1), "with_model_appeals": again,
-                            "with_model_seconds": round(with_model.seconds, 2),
-                            "with_model_appeals_per_second": round(again / max(with_model.seconds
-                                                                                - fixed_classify.seconds, 1e-3)),
-                            "with_model_peak_rss_mb": round(with_model.peak_rss_mb)})
+        again = conn.execute(
+            "select lines_read from raw.load_batches where loader = 'classifier' order by batch_id desc limit 1"
+        ).fetchone()[0]
+    out["classify"].update(
+        {
+            "training_seconds": round(trained.seconds, 1),
+            "with_model_appeals": again,
+            "with_model_seconds": round(with_model.seconds, 2),
+            "with_model_appeals_per_second": round(again / max(with_model.seconds - fixed_classify.seconds, 1e-3)),
+            "with_model_peak_rss_mb": round(with_model.peak_rss_mb),
+        }
+    )
 
     # 5. Memory: this process and the largest of its children (PostgreSQL's own memory is not counted).
-    out["memory"] = {"loader_peak_rss_mb": out["ingest"]["loader_peak_rss_mb"],
-                     "classifier_peak_rss_mb": max(out["classify"]["peak_rss_mb"],
-                                                   out["classify"]["with_model_peak_rss_mb"]),
-                     "dbt_peak_rss_mb": out["build"]["dbt_peak_rss_mb"],
-                     "generator_peak_rss_mb": out["data"]["generator_peak_rss_mb"],
-                     "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                     "whole_run_peak_rss_mb": round(max(_children_peak_mb(),
-                                                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))}
+    out["memory"] = {
+        "loader_peak_rss_mb": out["ingest"]["loader_peak_rss_mb"],
+        "classifier_peak_rss_mb": max(out["classify"]["peak_rss_mb"], out["classify"]["with_model_peak_rss_mb"]),
+        "dbt_peak_rss_mb": out["build"]["dbt_peak_rss_mb"],
+        "generator_peak_rss_mb": out["data"]["generator_peak_rss_mb"],
+        "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "whole_run_peak_rss_mb": round(
+            max(_children_peak_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        ),
+    }
     out["seconds"] = round(time.perf_counter() - start, 1)
     return out
 
 
 def _clocks(url: str) -> str:
-    """Both clocks fixed for the build, as the orchestrator fixes them (orchestration/clocks.py)."""
-    from orchestration.clocks import build_vars
+    """Both clocks fixed for the build, as the orchestrator fixes them (lib/clocks.py)."""
+    from lib.clocks import build_vars
 
     with psycopg.connect(url) as conn:
         return json.dumps(build_vars(conn, None))
 
 
 def _dbt_env(wh: Warehouse, key: str) -> dict[str, str]:
-    from orchestration import pii
+    from lib import pii
 
     env = wh.params()
-    return {"TSUR_PG_HOST": env.get("host", "localhost"), "TSUR_PG_PORT": env.get("port", "5432"),
-            "TSUR_PG_USER": env.get("user", "postgres"), "TSUR_PG_DBNAME": env.get("dbname", "postgres"),
-            "DBT_ENV_SECRET_PG_PASSWORD": env.get("password", ""), "PGOPTIONS": pii.pgoptions(key.encode())}
+    return {
+        "TSUR_PG_HOST": env.get("host", "localhost"),
+        "TSUR_PG_PORT": env.get("port", "5432"),
+        "TSUR_PG_USER": env.get("user", "postgres"),
+        "TSUR_PG_DBNAME": env.get("dbname", "postgres"),
+        "DBT_ENV_SECRET_PG_PASSWORD": env.get("password", ""),
+        "PGOPTIONS": pii.pgoptions(key.encode()),
+    }
 
 
 def run_bench(scale: float = 1.0, repeats: int = 5, keep: bool = False) -> dict:
@@ -182,7 +234,7 @@ def run_bench(scale: float = 1.0, repeats: int = 5, keep: bool = False) -> dict:
     stamp = time.strftime("%Y%m%dT%H%M%S")
     try:
         with tempfile.TemporaryDirectory(prefix="tsur-bench-") as tmp, psycopg.connect(url) as conn:
-            from sources.migrate import migrate
+            from lib.migrate import migrate
 
             migrate(conn)
             conn.close()

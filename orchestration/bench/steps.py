@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psycopg
 
-from orchestration.config import DBT_PROJECT_DIR
+from lib.dbt import dbt_args, dbt_executable
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,7 @@ def tsur(*args: str) -> list[str]:
 
 
 def dbt(*args: str, target: Path) -> list[str]:
-    exe = Path(sys.executable).with_name("dbt")
-    return [str(exe), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(target), "--log-path", str(target / "logs"), "--quiet"]
+    return [dbt_executable(), *dbt_args(*args, "--log-path", str(target / "logs"), "--quiet", target_path=target)]
 
 
 def model_seconds(target: Path, top: int = 8) -> list[tuple[str, float]]:

@@ -11,13 +11,12 @@ class CliError(Exception):
 
 
 def warehouse():
-    from orchestration.warehouse import Warehouse
+    from lib.warehouse import Warehouse
 
     return Warehouse().start()
 
 
-def execute_job(job_name: str, *, as_of: str | None = None, full_refresh: bool = False,
-                verbose: bool = False) -> None:
+def execute_job(job_name: str, *, as_of: str | None = None, full_refresh: bool = False, verbose: bool = False) -> None:
     """Run a Dagster job in this process, recorded in the warehouse's Dagster storage."""
     import dagster as dg
 
@@ -38,18 +37,30 @@ def execute_job(job_name: str, *, as_of: str | None = None, full_refresh: bool =
     log_path = wh.settings.home / "logs" / f"{job_name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     # dbt's own log goes to stdout; keep the terminal for the summary unless asked.
-    with dg.DagsterInstance.get() as instance, open(log_path, "w", encoding="utf-8") as log, \
-            contextlib.redirect_stdout(sys.stdout if verbose else log):
+    with (
+        dg.DagsterInstance.get() as instance,
+        open(log_path, "w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(sys.stdout if verbose else log),
+    ):
         result = job.execute_in_process(instance=instance, run_config=run_config, raise_on_error=False)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        messages = [e.step_failure_data.error.message.strip().splitlines()[-1]
-                    for e in result.all_events if e.is_step_failure and e.step_failure_data.error]
+        messages = [
+            e.step_failure_data.error.message.strip().splitlines()[-1]
+            for e in result.all_events
+            if e.is_step_failure and e.step_failure_data.error
+        ]
         # A blocking check says why in its description; Dagster's own error only names the check.
-        checks = [e.event_specific_data.description for e in result.all_events
-                  if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
-                  and e.event_specific_data.severity == dg.AssetCheckSeverity.ERROR]
+        checks = [
+            e.event_specific_data.description
+            for e in result.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION"
+            and not e.event_specific_data.passed
+            and e.event_specific_data.severity == dg.AssetCheckSeverity.ERROR
+        ]
         why = "".join(f"\n  {text[:600]}" for text in checks if text)
-        raise CliError(f"job {job_name} failed at {', '.join(failed) or 'an unknown step'}: "
-                       f"{'; '.join(messages)[:800]}{why}"
-                       f"\n  dbt log: {log_path}; run `tsur ui` to see run {result.run_id}")
+        raise CliError(
+            f"job {job_name} failed at {', '.join(failed) or 'an unknown step'}: "
+            f"{'; '.join(messages)[:800]}{why}"
+            f"\n  dbt log: {log_path}; run `tsur ui` to see run {result.run_id}"
+        )

@@ -18,8 +18,16 @@ def cmd_ui(args: argparse.Namespace) -> None:
     prepare_dagster(wh)
     ensure_manifest()
     dagster = Path(sys.executable).parent / "dagster"
-    command = [str(dagster) if dagster.exists() else "dagster", "dev", "-m", "orchestration.definitions",
-               "-h", "127.0.0.1", "-p", str(args.port)]
+    command = [
+        str(dagster) if dagster.exists() else "dagster",
+        "dev",
+        "-m",
+        "orchestration.definitions",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(args.port),
+    ]
     print(f"Dagster UI: http://127.0.0.1:{args.port}  (Ctrl-C to stop)")
     try:
         subprocess.run(command, check=False)
@@ -39,12 +47,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
     ensure_manifest()
     bin_dir = Path(sys.executable).parent
     module = ["-m", "orchestration.definitions"]
-    commands = [[str(bin_dir / "dagster-daemon"), "run", *module],
-                [str(bin_dir / "dagster-webserver"), *module, "-h", args.host, "-p", str(args.port)]]
+    commands = [
+        [str(bin_dir / "dagster-daemon"), "run", *module],
+        [str(bin_dir / "dagster-webserver"), *module, "-h", args.host, "-p", str(args.port)],
+    ]
     children = [subprocess.Popen(command) for command in commands]
-    print(f"tsur serve: Dagster UI http://{args.host}:{args.port}, daemon pid {children[0].pid}; "
-          "sensors (landing files, build after loads) and the daily build run. Ctrl-C or SIGTERM stops.",
-          flush=True)
+    print(
+        f"tsur serve: Dagster UI http://{args.host}:{args.port}, daemon pid {children[0].pid}; "
+        "sensors (landing files, build after loads) and the daily build run. Ctrl-C or SIGTERM stops.",
+        flush=True,
+    )
 
     def stop(*_):
         for child in children:
@@ -93,7 +105,7 @@ def cmd_bench(args: argparse.Namespace) -> None:
 
 
 def cmd_calendar(args: argparse.Namespace) -> None:
-    from orchestration.calendar import SEED_PATH, write_seed
+    from lib.calendar import SEED_PATH, write_seed
 
     print(f"{write_seed()} days -> {SEED_PATH}")
 
@@ -102,16 +114,25 @@ def add_commands(sub) -> None:
     ui = sub.add_parser("ui", help="Dagster UI on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
-    serve = sub.add_parser("serve", help="Dagster webserver and daemon as a service: sensors and schedules keep "
-                                         "the marts fresh (systemd example in README)")
+    serve = sub.add_parser(
+        "serve",
+        help="Dagster webserver and daemon as a service: sensors and schedules keep "
+        "the marts fresh (systemd example in README)",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.set_defaults(func=cmd_serve)
-    status = sub.add_parser("status", help="the last load per loader, the last build and publication, failed "
-                                           "rules (exit 3 when the last build was not published)")
+    status = sub.add_parser(
+        "status",
+        help="the last load per loader, the last build and publication, failed "
+        "rules (exit 3 when the last build was not published)",
+    )
     status.set_defaults(func=cmd_status)
-    bench = sub.add_parser("bench", help="ingest, full and incremental build, dashboards and memory at N times "
-                                         "the sample year, as ratios (docs/benchmarks.md)")
+    bench = sub.add_parser(
+        "bench",
+        help="ingest, full and incremental build, dashboards and memory at N times "
+        "the sample year, as ratios (docs/benchmarks.md)",
+    )
     bench.add_argument("--scale", type=float, default=1.0, help="N: 1 is the sample year of НАО, 10 and 100 more")
     bench.add_argument("--repeats", type=int, default=5, help="runs of each dashboard query (median)")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -18,9 +18,17 @@ def cmd_classify(args: argparse.Namespace) -> None:
     wh = warehouse()
     if args.train:
         with wh.connect("transformer") as conn, wh.connect("loader") as write_conn:
-            print(json.dumps(run.train(conn, min_appeals=1 if args.force else run.training.MIN_APPEALS,
-                                       growth=0.0 if args.force else run.training.RETRAIN_GROWTH,
-                                       write_conn=write_conn), ensure_ascii=False))
+            print(
+                json.dumps(
+                    run.train(
+                        conn,
+                        min_appeals=1 if args.force else run.training.MIN_APPEALS,
+                        growth=0.0 if args.force else run.training.RETRAIN_GROWTH,
+                        write_conn=write_conn,
+                    ),
+                    ensure_ascii=False,
+                )
+            )
         return
     with wh.connect("loader") as read_conn, wh.connect("loader") as write_conn:
         print(run.classify_new(read_conn, write_conn, full=args.full).line())

@@ -27,9 +27,15 @@ def cmd_ingest(args: argparse.Namespace) -> None:
     with wh.connect("loader", autocommit=True) as conn:  # each file commits in its own transaction
         for path, named in files:
             try:
-                found, report = ingest_file(conn, path.resolve(), source=args.source, force=args.force,
-                                            exported_at=exported_at, tz=tz,
-                                            future_tolerance_hours=wh.settings.future_tolerance_hours)
+                found, report = ingest_file(
+                    conn,
+                    path.resolve(),
+                    source=args.source,
+                    force=args.force,
+                    exported_at=exported_at,
+                    tz=tz,
+                    future_tolerance_hours=wh.settings.future_tolerance_hours,
+                )
             except Unrecognised as exc:
                 print(exc)
                 totals["unrecognised"] += 1
@@ -42,12 +48,17 @@ def cmd_ingest(args: argparse.Namespace) -> None:
                 totals["skipped"] += 1
                 continue
             if report.lines_read == 1 and report.quarantined == 1 and report.loaded == 0:
-                reason = conn.execute("select reason from raw.quarantine where batch_id = %s and line_no is null",
-                                      (report.batch_id,)).fetchone()
+                reason = conn.execute(
+                    "select reason from raw.quarantine where batch_id = %s and line_no is null", (report.batch_id,)
+                ).fetchone()
                 if reason:
                     print(f"  the whole file is in quarantine: {reason[0]}")
-            for total, field in (("read", "lines_read"), ("loaded", "loaded"), ("duplicates", "duplicates"),
-                                 ("quarantined", "quarantined")):
+            for total, field in (
+                ("read", "lines_read"),
+                ("loaded", "loaded"),
+                ("duplicates", "duplicates"),
+                ("quarantined", "quarantined"),
+            ):
                 totals[total] += getattr(report, field)
         if totals["loaded"]:
             from sources.loader import refresh_statistics
@@ -55,12 +66,17 @@ def cmd_ingest(args: argparse.Namespace) -> None:
             for table in ("raw.appeal_events", "raw.source_rows"):
                 refresh_statistics(conn, table)
     recognised = len(files) - totals["unrecognised"]
-    print(f"{len(files)} files: {recognised} recognised ({totals['skipped']} already loaded, skipped), "
-          f"{totals['unrecognised']} not recognised; rows read {totals['read']}, loaded {totals['loaded']}, "
-          f"duplicates {totals['duplicates']}, quarantined {totals['quarantined']}")
+    print(
+        f"{len(files)} files: {recognised} recognised ({totals['skipped']} already loaded, skipped), "
+        f"{totals['unrecognised']} not recognised; rows read {totals['read']}, loaded {totals['loaded']}, "
+        f"duplicates {totals['duplicates']}, quarantined {totals['quarantined']}"
+    )
     if named_unrecognised or not recognised:
-        raise CliError("some files named on the command line were not recognised" if named_unrecognised
-                       else "none of the files was recognised")
+        raise CliError(
+            "some files named on the command line were not recognised"
+            if named_unrecognised
+            else "none of the files was recognised"
+        )
 
 
 def _moment(text: str, tz: str):
@@ -85,7 +101,7 @@ def cmd_poll_open311(args: argparse.Namespace) -> None:
 
 
 def cmd_sample(args: argparse.Namespace) -> None:
-    from orchestration.config import Settings
+    from lib.config import Settings
     from sources.sample import generate_sample
 
     out = Path(args.out) if args.out else Settings.from_env().landing_dir
@@ -97,10 +113,14 @@ def add_commands(sub) -> None:
     ingest = sub.add_parser("ingest", help="load files or folders: ПОС/ИМ XLSX, ПОС/СЭД CSV, appeal-event/1 JSONL")
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--force", action="store_true", help="load files seen before too (duplicates are skipped)")
-    ingest.add_argument("--source", help="source system code for exports (default: epgu-pos, medialogia-im, "
-                                         "sed-nao); events carry their own")
-    ingest.add_argument("--exported-at", help="the export moment of the files (ISO 8601); default: from the "
-                                              "file name, the workbook, or the file time")
+    ingest.add_argument(
+        "--source",
+        help="source system code for exports (default: epgu-pos, medialogia-im, sed-nao); events carry their own",
+    )
+    ingest.add_argument(
+        "--exported-at",
+        help="the export moment of the files (ISO 8601); default: from the file name, the workbook, or the file time",
+    )
     ingest.set_defaults(func=cmd_ingest)
     o311 = sub.add_parser("poll-open311", help="poll one Open311 GeoReport v2 endpoint now")
     o311.add_argument("base_url", metavar="BASE_URL", help="e.g. https://city.example/open311/v2")
@@ -120,6 +140,10 @@ def add_commands(sub) -> None:
     sample.add_argument("--year", type=int, default=2025)
     sample.add_argument("--seed", type=int, default=20251)
     sample.add_argument("--scale", type=float, default=1.0)
-    sample.add_argument("--formats", choices=["native", "canonical"], default="native",
-                        help="each channel in its own format (default), or all as appeal-event/1")
+    sample.add_argument(
+        "--formats",
+        choices=["native", "canonical"],
+        default="native",
+        help="each channel in its own format (default), or all as appeal-event/1",
+    )
     sample.set_defaults(func=cmd_sample)

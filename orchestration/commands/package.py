@@ -10,7 +10,7 @@ from orchestration.commands import CliError, warehouse
 def cmd_package(args: argparse.Namespace) -> None:
     from exports.package.build import export_package
     from exports.package.gate import PackageRefused
-    from orchestration.asof import AsOfBuildError
+    from lib.asof import AsOfBuildError
 
     period = args.week or args.period
     try:
@@ -21,10 +21,11 @@ def cmd_package(args: argparse.Namespace) -> None:
         raise CliError(str(exc)) from None
     for text in result.warnings:
         print(f"предупреждение: {text}")
-    verdict = ("записана новая ревизия" if result.created
-               else "данные не изменились, пакет прежний")
-    print(f"{result.period}: ревизия {result.revision} — {verdict}\n  {result.path}\n"
-          f"  на {result.as_of}, партии загрузки до {result.batch_hwm}")
+    verdict = "записана новая ревизия" if result.created else "данные не изменились, пакет прежний"
+    print(
+        f"{result.period}: ревизия {result.revision} — {verdict}\n  {result.path}\n"
+        f"  на {result.as_of}, партии загрузки до {result.batch_hwm}"
+    )
     for name, rows in sorted(result.rows.items()):
         print(f"  {name}: {rows} строк")
     if result.diff is not None:
@@ -34,5 +35,6 @@ def cmd_package(args: argparse.Namespace) -> None:
 def add_package_arguments(export) -> None:
     export.add_argument("--period", help="the federal package of a month, e.g. 2025-10")
     export.add_argument("--week", help="the package of an ISO week instead, e.g. 2025-W43")
-    export.add_argument("--batch-hwm", type=int, help="with --period/--week: the last load batch to use "
-                                                      "(default: all loaded now)")
+    export.add_argument(
+        "--batch-hwm", type=int, help="with --period/--week: the last load batch to use (default: all loaded now)"
+    )

@@ -63,8 +63,11 @@ def add_commands(sub) -> None:
     build.add_argument("--full-refresh", action="store_true")
     run.set_defaults(func=cmd_run)
     build.set_defaults(func=cmd_build)
-    export = sub.add_parser("export", help="validate the marts the exports read, then export (no rebuild); "
-                                           "with --period: the federal package of a month")
+    export = sub.add_parser(
+        "export",
+        help="validate the marts the exports read, then export (no rebuild); "
+        "with --period: the federal package of a month",
+    )
     export.add_argument("-v", "--verbose", action="store_true", help="show Dagster's log")
     add_package_arguments(export)
     export.set_defaults(func=cmd_export)

@@ -21,10 +21,14 @@ def cmd_query(args: argparse.Namespace) -> None:
 
     layer = SemanticLayer(ensure_manifest().parent / "semantic_manifest.json")
     if args.list:
-        print("Показатели:\n" + "\n".join(f"  {m.name}: {m.label}" for m in sorted(
-            layer.manifest.metrics, key=lambda m: m.name)))
-        print("Разрезы (--group-by, --where): " + ", ".join(ALIASES) + "\n  или имена MetricFlow "
-              "(appeal__<dimension>, <entity>__<dimension>, metric_time__<grain>)")
+        print(
+            "Показатели:\n"
+            + "\n".join(f"  {m.name}: {m.label}" for m in sorted(layer.manifest.metrics, key=lambda m: m.name))
+        )
+        print(
+            "Разрезы (--group-by, --where): " + ", ".join(ALIASES) + "\n  или имена MetricFlow "
+            "(appeal__<dimension>, <entity>__<dimension>, metric_time__<grain>)"
+        )
         print("Сохраненные запросы (--saved-query): " + ", ".join(q.name for q in layer.manifest.saved_queries))
         return
     metrics, group_by = _split(args.metrics), _split(args.group_by)
@@ -40,8 +44,10 @@ def cmd_query(args: argparse.Namespace) -> None:
     except QueryError as exc:
         raise CliError(f"MetricFlow: {exc}") from None
     except psycopg.Error as exc:  # e.g. marts not built or published yet
-        raise CliError(f"the warehouse refused the query: {str(exc).strip().splitlines()[0]}"
-                       " (are the marts built and published? `tsur status`)") from None
+        raise CliError(
+            f"the warehouse refused the query: {str(exc).strip().splitlines()[0]}"
+            " (are the marts built and published? `tsur status`)"
+        ) from None
     shown = metrics or [c for c in answer.columns if c not in group_by]
     rows = rows_of(answer, shown)
     if args.csv:
@@ -58,10 +64,14 @@ def cmd_query(args: argparse.Namespace) -> None:
 def add_commands(sub) -> None:
     query = sub.add_parser("query", help="any indicator by any dimension (the semantic layer, as the BI role)")
     query.add_argument("--metrics", help="comma-separated, e.g. on_time_share,incoming")
-    query.add_argument("--group-by", help="comma-separated: sector, category, channel, agency (body), "
-                                          "municipality, legal_regime, *_name, day … year")
-    query.add_argument("--where", action="append",
-                       help="a filter, e.g. \"sector = 'housing' and month >= '2025-06-01'\" (repeatable)")
+    query.add_argument(
+        "--group-by",
+        help="comma-separated: sector, category, channel, agency (body), "
+        "municipality, legal_regime, *_name, day … year",
+    )
+    query.add_argument(
+        "--where", action="append", help="a filter, e.g. \"sector = 'housing' and month >= '2025-06-01'\" (repeatable)"
+    )
     query.add_argument("--saved-query", help="a saved query of the semantic layer (package tables)")
     out = query.add_mutually_exclusive_group()
     out.add_argument("--csv", help="write the answer to this CSV file")

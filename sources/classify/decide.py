@@ -66,8 +66,12 @@ def classify(appeals: list[AppealInput], engine: Engine, ref: Reference) -> list
     mapped = [ref.mapped(a.rubric, a.parent) for a in appeals]
     rest = [a for a, m in zip(appeals, mapped) if not m]
     scored = iter(_scored(rest, engine, ref))
-    return [Label(a.source, a.appeal_id, m, ref.sector_of[m], 1.0, "category_map", False, ((m, 1.0),)) if m
-            else next(scored) for a, m in zip(appeals, mapped)]
+    return [
+        Label(a.source, a.appeal_id, m, ref.sector_of[m], 1.0, "category_map", False, ((m, 1.0),))
+        if m
+        else next(scored)
+        for a, m in zip(appeals, mapped)
+    ]
 
 
 def _rubric_tokens(rubric: str | None, parent: str | None, cache: dict) -> list:
@@ -98,9 +102,20 @@ def _scored(appeals: list[AppealInput], engine: Engine, ref: Reference) -> list[
             row = rubric.probs[i] if has_rubric else text.probs[i]
         code, confidence, review = resolve(row, ref, codes)
         rubric_says = codes[int(np.argmax(rubric.probs[i]))] if has_rubric else None
-        agrees = rubric_says is not None and (rubric_says == code or (
-            review and ref.sector_of[rubric_says] == ref.sector_of[code]))
+        agrees = rubric_says is not None and (
+            rubric_says == code or (review and ref.sector_of[rubric_says] == ref.sector_of[code])
+        )
         method = "rubric_name" if agrees else "text_model"
-        out.append(Label(a.source, a.appeal_id, code, ref.sector_of[code], round(confidence, 4), method, review,
-                         _guesses(row, codes)))
+        out.append(
+            Label(
+                a.source,
+                a.appeal_id,
+                code,
+                ref.sector_of[code],
+                round(confidence, 4),
+                method,
+                review,
+                _guesses(row, codes),
+            )
+        )
     return out

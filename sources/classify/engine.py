@@ -41,9 +41,15 @@ class TextScores:
 class Engine:
     """Scores texts against the category set; stateless between calls but for its caches."""
 
-    def __init__(self, codes: list[str], descriptions: dict[str, str], lexicon: Lexicon,
-                 params: Params = Params(), supervised: SupervisedModel | None = None,
-                 embeddings: Embeddings | None = None):
+    def __init__(
+        self,
+        codes: list[str],
+        descriptions: dict[str, str],
+        lexicon: Lexicon,
+        params: Params = Params(),
+        supervised: SupervisedModel | None = None,
+        embeddings: Embeddings | None = None,
+    ):
         self.codes = list(codes)
         self.index = {c: i for i, c in enumerate(self.codes)}
         self.lexicon, self.params, self.supervised = lexicon, params, supervised
@@ -56,8 +62,10 @@ class Engine:
     def _centroids(self, descriptions: dict[str, str]) -> np.ndarray:
         out = np.zeros((len(self.codes), self.embeddings.dim), dtype=np.float32)
         for code in self.codes:
-            words = " ".join([descriptions.get(code, "")] + [t.text for t in self.lexicon.terms
-                                                             if t.category_code == code and "*" not in t.text])
+            words = " ".join(
+                [descriptions.get(code, "")]
+                + [t.text for t in self.lexicon.terms if t.category_code == code and "*" not in t.text]
+            )
             v = self.embeddings.text_vector(tokens(words))
             if v is not None:
                 out[self.index[code]] = v

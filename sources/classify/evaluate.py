@@ -76,22 +76,29 @@ def evaluate(labels: list[Label], truth: dict[str, str], sector_of: dict[str, st
         precision = tp / predicted if predicted else 0.0
         recall = tp / actual if actual else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_sector[block] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-                             "support": actual}
+        per_sector[block] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": actual,
+        }
         f1s.append(f1)
     categories = [(lab, t) for lab, t in rows if t in sector_of]
     confusion: dict[str, dict[str, int]] = {}
     for lab, s in known:
         confusion.setdefault(s, Counter())[lab.sector_code] += 1
     return Report(
-        items=len(rows), placeable=len(placeable),
+        items=len(rows),
+        placeable=len(placeable),
         sector_accuracy=round(correct / len(known), 4) if known else 0.0,
         macro_f1=round(sum(f1s) / len(f1s), 4),
         category_accuracy=round(sum(lab.category_code == t for lab, t in categories) / len(categories), 4)
-        if categories else None,
+        if categories
+        else None,
         category_items=len(categories),
         misc_share=round(sum(lab.category_code == MISC for lab, _ in placeable) / len(placeable), 4)
-        if placeable else 0.0,
+        if placeable
+        else 0.0,
         review_share=round(sum(lab.needs_review for lab, _ in rows) / len(rows), 4) if rows else 0.0,
         per_sector=per_sector,
         confusion={s: dict(sorted(c.items())) for s, c in sorted(confusion.items())},
@@ -100,17 +107,24 @@ def evaluate(labels: list[Label], truth: dict[str, str], sector_of: dict[str, st
 
 
 def format_report(r: Report) -> str:
-    lines = [f"обращений с разметкой: {r.items}; блок различим человеком: {r.placeable}",
-             f"точность по блокам: {r.sector_accuracy:.3f}; macro-F1 по 8 блокам: {r.macro_f1:.3f}",
-             f"точность по категориям: {r.category_accuracy if r.category_accuracy is not None else '—'}"
-             f" ({r.category_items} обращений с категорией)",
-             f"оставлено в «Прочие вопросы» из различимых: {r.misc_share:.1%}; на разметку: {r.review_share:.1%}",
-             "способ: " + ", ".join(f"{k} {v}" for k, v in sorted(r.methods.items())),
-             "", f"{'блок':<10} {'точн.':>6} {'полн.':>6} {'F1':>6} {'n':>5}"]
+    lines = [
+        f"обращений с разметкой: {r.items}; блок различим человеком: {r.placeable}",
+        f"точность по блокам: {r.sector_accuracy:.3f}; macro-F1 по 8 блокам: {r.macro_f1:.3f}",
+        f"точность по категориям: {r.category_accuracy if r.category_accuracy is not None else '—'}"
+        f" ({r.category_items} обращений с категорией)",
+        f"оставлено в «Прочие вопросы» из различимых: {r.misc_share:.1%}; на разметку: {r.review_share:.1%}",
+        "способ: " + ", ".join(f"{k} {v}" for k, v in sorted(r.methods.items())),
+        "",
+        f"{'блок':<10} {'точн.':>6} {'полн.':>6} {'F1':>6} {'n':>5}",
+    ]
     for block, m in r.per_sector.items():
         lines.append(f"{block:<10} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f} {m['support']:>5}")
     cols = [*BLOCKS, "other"]
-    lines += ["", "матрица ошибок (строки — истина, столбцы — решение):", " " * 10 + "".join(f"{c[:6]:>7}" for c in cols)]
+    lines += [
+        "",
+        "матрица ошибок (строки — истина, столбцы — решение):",
+        " " * 10 + "".join(f"{c[:6]:>7}" for c in cols),
+    ]
     for s in cols:
         row = r.confusion.get(s, {})
         lines.append(f"{s:<10}" + "".join(f"{row.get(c, 0):>7}" for c in cols))

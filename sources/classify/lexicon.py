@@ -49,10 +49,13 @@ class Lexicon:
         self.categories = sorted({t.category_code for t in self.terms})
 
     @classmethod
-    def from_csv(cls, path: Path) -> "Lexicon":
+    def from_csv(cls, path: Path) -> Lexicon:
         with open(path, encoding="utf-8", newline="") as fh:
-            rows = [(r["category_code"].strip(), r["term"].strip(), float(r["weight"]))
-                    for r in csv.DictReader(fh) if r["term"].strip()]
+            rows = [
+                (r["category_code"].strip(), r["term"].strip(), float(r["weight"]))
+                for r in csv.DictReader(fh)
+                if r["term"].strip()
+            ]
         return cls(rows)
 
     def _pattern(self, word: str) -> int:

@@ -13,8 +13,14 @@ from sources.classify.engine import Params
 from sources.classify.lexicon import Lexicon
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project/seeds/reference"
-FILES = ("categories.csv", "category_descriptions.csv", "category_lexicon.csv", "rubric_map.csv",
-         "classifier_thresholds.csv", "classifier_params.csv")
+FILES = (
+    "categories.csv",
+    "category_descriptions.csv",
+    "category_lexicon.csv",
+    "rubric_map.csv",
+    "classifier_thresholds.csv",
+    "classifier_params.csv",
+)
 MISC = "other.misc"
 _NOT_WORD = re.compile(r"[^0-9a-zа-я]+")
 
@@ -86,8 +92,10 @@ def load(directory: Path = SEEDS) -> Reference:
     bucket_of = {r["sector_code"]: r["category_code"] for r in categories if r["is_other_bucket"].lower() == "true"}
     if MISC not in sector_of:
         raise ValueError(f"categories.csv has no {MISC}: the classifier needs a place for what it cannot tell")
-    thresholds = {r["sector_code"]: Thresholds(float(r["min_category_confidence"]), float(r["min_sector_confidence"]))
-                  for r in _rows(directory, "classifier_thresholds.csv")}
+    thresholds = {
+        r["sector_code"]: Thresholds(float(r["min_category_confidence"]), float(r["min_sector_confidence"]))
+        for r in _rows(directory, "classifier_thresholds.csv")
+    }
     thresholds.setdefault("*", Thresholds(0.45, 0.5))
     param_rows = _rows(directory, "classifier_params.csv")
     params = Params(**{k: float(v) for k, v in param_rows[0].items() if k != "basis"}) if param_rows else Params()
@@ -100,7 +108,16 @@ def load(directory: Path = SEEDS) -> Reference:
         path = directory / name
         digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
     sectors = list(dict.fromkeys(sector_of.values()))
-    return Reference(codes, sector_of, bucket_of, {r["category_code"]: r["category_name"] for r in categories},
-                     {r["category_code"]: r["description"] for r in _rows(directory, "category_descriptions.csv")},
-                     lexicon, _rubric_map(_rows(directory, "rubric_map.csv"), set(codes)), thresholds, params,
-                     digest.hexdigest(), sectors)
+    return Reference(
+        codes,
+        sector_of,
+        bucket_of,
+        {r["category_code"]: r["category_name"] for r in categories},
+        {r["category_code"]: r["description"] for r in _rows(directory, "category_descriptions.csv")},
+        lexicon,
+        _rubric_map(_rows(directory, "rubric_map.csv"), set(codes)),
+        thresholds,
+        params,
+        digest.hexdigest(),
+        sectors,
+    )

@@ -75,13 +75,15 @@ def inputs_sql(keys: str | None = None, up_to_hwm: bool = False) -> str:
 
 def input_hwm(conn: psycopg.Connection) -> int:
     """The last load batch of appeals (the classifier's own batches are not input)."""
-    return conn.execute("select coalesce(max(batch_id), 0) from raw.load_batches where loader <> all(%s)",
-                        (list(DERIVED_LOADERS),)).fetchone()[0]
+    return conn.execute(
+        "select coalesce(max(batch_id), 0) from raw.load_batches where loader <> all(%s)", (list(DERIVED_LOADERS),)
+    ).fetchone()[0]
 
 
 def last_run_hwm(conn: psycopg.Connection, model_version: str) -> int | None:
-    return conn.execute("select max(input_hwm) from raw.classifier_runs where model_version = %s",
-                        (model_version,)).fetchone()[0]
+    return conn.execute(
+        "select max(input_hwm) from raw.classifier_runs where model_version = %s", (model_version,)
+    ).fetchone()[0]
 
 
 def read_inputs(conn: psycopg.Connection, hwm: int, since: int | None) -> Iterator[AppealInput]:
@@ -98,8 +100,9 @@ def input_sha256(a: AppealInput) -> str:
     return hashlib.sha256("\0".join(x or "" for x in (a.rubric, a.parent, a.text)).encode("utf-8")).hexdigest()
 
 
-def write_labels(conn: psycopg.Connection, chunks: Iterable[list[tuple[str, Label]]], model_version: str,
-                 hwm: int) -> tuple[int, int, int]:
+def write_labels(
+    conn: psycopg.Connection, chunks: Iterable[list[tuple[str, Label]]], model_version: str, hwm: int
+) -> tuple[int, int, int]:
     """One batch: a new label for each appeal whose input or model changed since its latest label.
 
     Labels stream into a temporary table first (the chunks may be computed while they are written); the load
@@ -109,24 +112,39 @@ def write_labels(conn: psycopg.Connection, chunks: Iterable[list[tuple[str, Labe
     sha = hashlib.sha256(f"{model_version}:{hwm}".encode()).hexdigest()
     considered = 0
     with conn.transaction():
-        conn.execute("create temp table _labels (source text, appeal_id text, input_sha256 text,"
-                     " category_code text, sector_code text, confidence numeric(5, 4), method text,"
-                     " needs_review boolean, guesses jsonb) on commit drop")
+        conn.execute(
+            "create temp table _labels (source text, appeal_id text, input_sha256 text,"
+            " category_code text, sector_code text, confidence numeric(5, 4), method text,"
+            " needs_review boolean, guesses jsonb) on commit drop"
+        )
         with conn.cursor().copy("copy _labels from stdin") as copy:
             for chunk in chunks:
                 for digest, lab in chunk:
-                    copy.write_row((lab.source, lab.appeal_id, digest, lab.category_code, lab.sector_code,
-                                    lab.confidence, lab.method, lab.needs_review,
-                                    json.dumps([{"category_code": c, "confidence": p} for c, p in lab.guesses])))
+                    copy.write_row(
+                        (
+                            lab.source,
+                            lab.appeal_id,
+                            digest,
+                            lab.category_code,
+                            lab.sector_code,
+                            lab.confidence,
+                            lab.method,
+                            lab.needs_review,
+                            json.dumps([{"category_code": c, "confidence": p} for c, p in lab.guesses]),
+                        )
+                    )
                 considered += len(chunk)
         conn.execute("analyze _labels")
         conn.execute("select pg_advisory_xact_lock(%s)", (LOAD_LOCK,))
         batch_id = conn.execute("select nextval('raw.load_batch_seq')").fetchone()[0]
         loaded_at = conn.execute("select clock_timestamp()").fetchone()[0]
-        conn.execute("insert into raw.load_batches (batch_id, loader, origin, origin_sha256, started_at, finished_at,"
-                     " lines_read, loaded, duplicates, quarantined) values (%s, %s, %s, %s, %s, %s, 0, 0, 0, 0)",
-                     (batch_id, LOADER, origin, sha, loaded_at, loaded_at))
-        written = conn.execute("""
+        conn.execute(
+            "insert into raw.load_batches (batch_id, loader, origin, origin_sha256, started_at, finished_at,"
+            " lines_read, loaded, duplicates, quarantined) values (%s, %s, %s, %s, %s, %s, 0, 0, 0, 0)",
+            (batch_id, LOADER, origin, sha, loaded_at, loaded_at),
+        )
+        written = conn.execute(
+            """
             insert into raw.appeal_labels (source, appeal_id, input_sha256, model_version, category_code, sector_code,
                 confidence, method, needs_review, guesses, batch_id, loaded_at)
             select l.source, l.appeal_id, l.input_sha256, %(v)s, l.category_code, l.sector_code, l.confidence,
@@ -139,17 +157,25 @@ def write_labels(conn: psycopg.Connection, chunks: Iterable[list[tuple[str, Labe
             ) as latest on true
             where latest.input_sha256 is distinct from l.input_sha256
                 or latest.model_version is distinct from %(v)s
-            order by l.source, l.appeal_id""", {"v": model_version, "b": batch_id, "t": loaded_at}).rowcount
-        conn.execute("update raw.load_batches set finished_at = clock_timestamp(), lines_read = %s, loaded = %s,"
-                     " duplicates = %s where batch_id = %s", (considered, written, considered - written, batch_id))
-        conn.execute("insert into raw.classifier_runs (batch_id, model_version, input_hwm) values (%s, %s, %s)",
-                     (batch_id, model_version, hwm))
+            order by l.source, l.appeal_id""",
+            {"v": model_version, "b": batch_id, "t": loaded_at},
+        ).rowcount
+        conn.execute(
+            "update raw.load_batches set finished_at = clock_timestamp(), lines_read = %s, loaded = %s,"
+            " duplicates = %s where batch_id = %s",
+            (considered, written, considered - written, batch_id),
+        )
+        conn.execute(
+            "insert into raw.classifier_runs (batch_id, model_version, input_hwm) values (%s, %s, %s)",
+            (batch_id, model_version, hwm),
+        )
     return batch_id, considered, written
 
 
 def latest_model(conn: psycopg.Connection) -> tuple[str, bytes] | None:
-    return conn.execute("select model_version, artifact from raw.classifier_models"
-                        " order by created_at desc, model_version desc limit 1").fetchone()
+    return conn.execute(
+        "select model_version, artifact from raw.classifier_models order by created_at desc, model_version desc limit 1"
+    ).fetchone()
 
 
 def facts_relation(conn: psycopg.Connection) -> str | None:

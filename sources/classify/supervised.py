@@ -20,16 +20,32 @@ MIN_PER_CLASS = 5  # fewer examples than this teach nothing a lexicon does not a
 def _word_vectorizer(vocabulary=None):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, max_features=WORD_FEATURES,
-                           sublinear_tf=True, token_pattern=r"\S+", lowercase=False, vocabulary=vocabulary,
-                           dtype=np.float32)
+    return TfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        min_df=2,
+        max_features=WORD_FEATURES,
+        sublinear_tf=True,
+        token_pattern=r"\S+",
+        lowercase=False,
+        vocabulary=vocabulary,
+        dtype=np.float32,
+    )
 
 
 def _char_vectorizer(vocabulary=None):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=CHAR_FEATURES,
-                           sublinear_tf=True, lowercase=False, vocabulary=vocabulary, dtype=np.float32)
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        min_df=2,
+        max_features=CHAR_FEATURES,
+        sublinear_tf=True,
+        lowercase=False,
+        vocabulary=vocabulary,
+        dtype=np.float32,
+    )
 
 
 @dataclass
@@ -85,16 +101,30 @@ class SupervisedModel:
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
-        np.savez_compressed(buf, classes=np.array(self.classes), word_vocab=np.array(self.word_vocab),
-                            word_idf=self.word_idf, char_vocab=np.array(self.char_vocab),
-                            char_idf=self.char_idf, coef=self.coef, intercept=self.intercept)
+        np.savez_compressed(
+            buf,
+            classes=np.array(self.classes),
+            word_vocab=np.array(self.word_vocab),
+            word_idf=self.word_idf,
+            char_vocab=np.array(self.char_vocab),
+            char_idf=self.char_idf,
+            coef=self.coef,
+            intercept=self.intercept,
+        )
         return buf.getvalue()
 
     @classmethod
-    def from_bytes(cls, blob: bytes) -> "SupervisedModel":
+    def from_bytes(cls, blob: bytes) -> SupervisedModel:
         with np.load(io.BytesIO(blob), allow_pickle=False) as z:
-            return cls(list(z["classes"]), list(z["word_vocab"]), z["word_idf"], list(z["char_vocab"]),
-                       z["char_idf"], z["coef"], z["intercept"])
+            return cls(
+                list(z["classes"]),
+                list(z["word_vocab"]),
+                z["word_idf"],
+                list(z["char_vocab"]),
+                z["char_idf"],
+                z["coef"],
+                z["intercept"],
+            )
 
 
 def char_wb_grams(word: str, low: int = 3, high: int = 5) -> list[str]:
@@ -103,7 +133,7 @@ def char_wb_grams(word: str, low: int = 3, high: int = 5) -> list[str]:
     w = f" {word} "
     grams = []
     for n in range(low, high + 1):
-        grams.extend(w[i:i + n] for i in range(max(1, len(w) - n + 1)))
+        grams.extend(w[i : i + n] for i in range(max(1, len(w) - n + 1)))
         if len(w) <= n:
             break
     return grams
@@ -146,5 +176,12 @@ def fit(lemma_texts: list[str], key_texts: list[str], labels: list[str], c: floa
         coef, intercept = np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
     word_vocab = sorted(word.vocabulary_, key=word.vocabulary_.get)
     char_vocab = sorted(char.vocabulary_, key=char.vocabulary_.get)
-    return SupervisedModel([str(k) for k in clf.classes_], word_vocab, word.idf_.astype(np.float32), char_vocab,
-                           char.idf_.astype(np.float32), coef.astype(np.float32), intercept.astype(np.float32))
+    return SupervisedModel(
+        [str(k) for k in clf.classes_],
+        word_vocab,
+        word.idf_.astype(np.float32),
+        char_vocab,
+        char.idf_.astype(np.float32),
+        coef.astype(np.float32),
+        intercept.astype(np.float32),
+    )

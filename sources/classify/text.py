@@ -24,22 +24,25 @@ _LATIN = re.compile(r"[a-z]")
 _LOOKALIKE = str.maketrans("aceopxkmtbhyu", "асеорхкмтвнуи")
 # A spelling key: unstressed vowels and hushing consonants are what people misspell most. Applied to both
 # sides of a comparison, «атапление» and «отопление» meet at «атаплини».
-_KEY = str.maketrans({"о": "а", "е": "и", "э": "и", "ы": "и", "й": "и", "ю": "у", "я": "а", "щ": "ш",
-                      "ь": None, "ъ": None})
+_KEY = str.maketrans(
+    {"о": "а", "е": "и", "э": "и", "ы": "и", "й": "и", "ю": "у", "я": "а", "щ": "ш", "ь": None, "ъ": None}
+)
 _DOUBLE = re.compile(r"(.)\1+")
 # Parts of speech that carry no topic: prepositions, conjunctions, particles, interjections, pronouns.
 _SKIP_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO", "NUMR"})
 # Prepositions after which people name a place («яма у детского сада», «свалка возле кладбища»).
 PLACE_PREPOSITIONS = frozenset({"у", "возле", "около", "рядом", "напротив", "вдоль", "мимо"})
 # Words of the appeal genre itself: every message has them, whatever it is about.
-GENRE_WORDS = frozenset("""
+GENRE_WORDS = frozenset(
+    """
 здравствуйте здравствовать добрый день утро вечер уважаемый уважаемая прошу просить просьба помочь помогать
 разобраться принять мера меры решить решать вопрос ответ ответить обращение обращаться обратиться
 жалоба пожаловаться житель жительница гражданин гражданка заявитель заявительница сообщать сообщить спасибо
 пожалуйста адрес
 который этот тот весь свой наш ваш мой очень уже еще ещё когда где почему сколько можно нужно надо нельзя
 сделать делать быть есть мочь хотеть год месяц неделя день раз время сегодня вчера нет звать
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True)

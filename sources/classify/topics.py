@@ -90,30 +90,41 @@ def decompose(conn: psycopg.Connection, batch_hwm: int, write_conn: psycopg.Conn
     transformer can), writes the topics on `write_conn` (the loader can), or both on `conn`."""
     facts = store.facts_relation(conn)
     rows = conn.execute(_BUCKET.format(facts=facts, inputs=_INPUTS)).fetchall() if facts else []
-    digest = hashlib.sha256(json.dumps([VERSION, MIN_AUTHORS, [list(r) for r in rows]], ensure_ascii=False)
-                            .encode()).hexdigest()
-    last = conn.execute("select run_id, params->>'input_sha256' from raw.other_topic_runs"
-                        " order by run_id desc limit 1").fetchone()
+    digest = hashlib.sha256(
+        json.dumps([VERSION, MIN_AUTHORS, [list(r) for r in rows]], ensure_ascii=False).encode()
+    ).hexdigest()
+    last = conn.execute(
+        "select run_id, params->>'input_sha256' from raw.other_topic_runs order by run_id desc limit 1"
+    ).fetchone()
     if last and last[1] == digest:  # the same buckets with the same texts: the same topics
         return {"run_id": last[0], "appeals": len(rows), "skipped": True}
     by_sector: dict[str, list] = defaultdict(list)
     for source, appeal_id, sector, author, text in rows:
         by_sector[sector].append((source, appeal_id, author, text))
     topics = [t for sector in sorted(by_sector) for t in cluster(by_sector[sector], sector)]
-    params = {"input_sha256": digest, "method": "lemma tf-idf + k-means", "min_authors": MIN_AUTHORS, "min_bucket": MIN_BUCKET,
-              "topics_per_sector": {s: sum(t.sector_code == s for t in topics) for s in sorted(by_sector)}}
+    params = {
+        "input_sha256": digest,
+        "method": "lemma tf-idf + k-means",
+        "min_authors": MIN_AUTHORS,
+        "min_bucket": MIN_BUCKET,
+        "topics_per_sector": {s: sum(t.sector_code == s for t in topics) for s in sorted(by_sector)},
+    }
     conn = write_conn or conn
     with conn.transaction():
-        run_id = conn.execute("insert into raw.other_topic_runs (computed_at, batch_hwm, appeals, params)"
-                              " values (now(), %s, %s, %s) returning run_id",
-                              (batch_hwm, len(rows), json.dumps(params, ensure_ascii=False))).fetchone()[0]
+        run_id = conn.execute(
+            "insert into raw.other_topic_runs (computed_at, batch_hwm, appeals, params)"
+            " values (now(), %s, %s, %s) returning run_id",
+            (batch_hwm, len(rows), json.dumps(params, ensure_ascii=False)),
+        ).fetchone()[0]
         with conn.cursor() as cur:
-            cur.executemany("insert into raw.other_topics (run_id, sector_code, topic_no, label, top_lemmas, appeals)"
-                            " values (%s, %s, %s, %s, %s, %s)",
-                            [(run_id, t.sector_code, t.topic_no, t.label, t.top_lemmas, len(t.members))
-                             for t in topics])
-            with cur.copy("copy raw.other_topic_members (run_id, source, appeal_id, sector_code, topic_no)"
-                          " from stdin") as copy:
+            cur.executemany(
+                "insert into raw.other_topics (run_id, sector_code, topic_no, label, top_lemmas, appeals)"
+                " values (%s, %s, %s, %s, %s, %s)",
+                [(run_id, t.sector_code, t.topic_no, t.label, t.top_lemmas, len(t.members)) for t in topics],
+            )
+            with cur.copy(
+                "copy raw.other_topic_members (run_id, source, appeal_id, sector_code, topic_no) from stdin"
+            ) as copy:
                 for t in topics:
                     for source, appeal_id in t.members:
                         copy.write_row((run_id, source, appeal_id, t.sector_code, t.topic_no))

@@ -52,8 +52,9 @@ def examples(conn: psycopg.Connection) -> list[tuple[str, str]]:
     facts = store.facts_relation(conn)
     if facts is None:
         return []
-    rows = conn.execute(_EXAMPLES.format(facts=facts, inputs=_INPUTS),
-                        {"methods": list(KNOWN_METHODS), "limit": MAX_APPEALS}).fetchall()
+    rows = conn.execute(
+        _EXAMPLES.format(facts=facts, inputs=_INPUTS), {"methods": list(KNOWN_METHODS), "limit": MAX_APPEALS}
+    ).fetchall()
     return [(text, code) for _, _, code, text in rows]
 
 
@@ -74,15 +75,26 @@ def fit_with_cv(data: list[tuple[str, str]], ref: reference.Reference) -> Fitted
         p = model.predict_proba([lemmas[i] for i in test_idx], [keys[i] for i in test_idx])
         predicted[test_idx] = [model.classes[j] for j in p.argmax(axis=1)]
     sector = np.vectorize(ref.sector_of.get)
-    cv = {"folds": folds, "appeals": len(labels),
-          "category_accuracy": round(float(np.mean(predicted == labels)), 4),
-          "category_macro_f1": round(_macro_f1(labels, predicted), 4),
-          "sector_accuracy": round(float(np.mean(sector(predicted) == sector(labels))), 4),
-          "sector_macro_f1": round(_macro_f1(sector(labels), sector(predicted)), 4)}
+    cv = {
+        "folds": folds,
+        "appeals": len(labels),
+        "category_accuracy": round(float(np.mean(predicted == labels)), 4),
+        "category_macro_f1": round(_macro_f1(labels, predicted), 4),
+        "sector_accuracy": round(float(np.mean(sector(predicted) == sector(labels))), 4),
+        "sector_macro_f1": round(_macro_f1(sector(labels), sector(predicted)), 4),
+    }
     model = fit(lemmas, keys, list(labels))
-    return Fitted(model, dict(sorted(Counter(labels.tolist()).items())), cv,
-                  {"word_features": len(model.word_vocab), "char_features": len(model.char_vocab),
-                   "classes": len(model.classes), "min_per_class": min(Counter(labels.tolist()).values())})
+    return Fitted(
+        model,
+        dict(sorted(Counter(labels.tolist()).items())),
+        cv,
+        {
+            "word_features": len(model.word_vocab),
+            "char_features": len(model.char_vocab),
+            "classes": len(model.classes),
+            "min_per_class": min(Counter(labels.tolist()).values()),
+        },
+    )
 
 
 def _macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:

@@ -73,7 +73,7 @@ class _PacedRetry(Retry):
         super().__init__(*args, **kwargs)
         self.min_interval = min_interval
 
-    def new(self, **kwargs: Any) -> "_PacedRetry":
+    def new(self, **kwargs: Any) -> _PacedRetry:
         kwargs.setdefault("min_interval", self.min_interval)
         return super().new(**kwargs)
 
@@ -84,17 +84,34 @@ class _PacedRetry(Retry):
 class Open311Client:
     """GET services.json and requests.json of one endpoint; decoded bodies with their (redacted) URLs."""
 
-    def __init__(self, base_url: str, *, jurisdiction_id: str | None = None, api_key: str | None = None,
-                 settings: ClientSettings | None = None, user_agent: str = "tsur-open311/1"):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        jurisdiction_id: str | None = None,
+        api_key: str | None = None,
+        settings: ClientSettings | None = None,
+        user_agent: str = "tsur-open311/1",
+    ):
         self.base_url = base_url.rstrip("/")
         self.jurisdiction_id, self._api_key = jurisdiction_id, api_key
         self.settings = s = settings or ClientSettings()
         self.min_interval = 1.0 / s.max_rps if s.max_rps > 0 else 0.0
-        retry = _PacedRetry(total=s.retries, connect=s.retries, read=s.retries, status=s.retries, other=0,
-                            allowed_methods=frozenset({"GET"}), status_forcelist=RETRY_STATUSES,
-                            backoff_factor=s.backoff, backoff_max=s.backoff_max, raise_on_status=False,
-                            respect_retry_after_header=True, retry_after_max=s.retry_after_max,
-                            min_interval=self.min_interval)
+        retry = _PacedRetry(
+            total=s.retries,
+            connect=s.retries,
+            read=s.retries,
+            status=s.retries,
+            other=0,
+            allowed_methods=frozenset({"GET"}),
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=s.backoff,
+            backoff_max=s.backoff_max,
+            raise_on_status=False,
+            respect_retry_after_header=True,
+            retry_after_max=s.retry_after_max,
+            min_interval=self.min_interval,
+        )
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
         adapter = HTTPAdapter(max_retries=retry)
@@ -104,7 +121,7 @@ class Open311Client:
         self._last = 0.0
         self.http_requests = 0  # GETs started here (urllib3's own retries not counted)
 
-    def __enter__(self) -> "Open311Client":
+    def __enter__(self) -> Open311Client:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -144,26 +161,31 @@ class Open311Client:
             self._throttle()
             self.http_requests += 1
             try:
-                response = self.session.get(f"{self.base_url}/{resource}", params=self._params(params),
-                                            timeout=(s.connect_timeout, s.read_timeout))
+                response = self.session.get(
+                    f"{self.base_url}/{resource}",
+                    params=self._params(params),
+                    timeout=(s.connect_timeout, s.read_timeout),
+                )
             except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
                 problem = f"the body was cut short ({type(exc).__name__})"
                 log.warning("%s: %s, fetching again", shown, problem)
                 continue
             except requests.exceptions.ConnectionError as exc:
                 if not (exc.args and isinstance(exc.args[0], ReadTimeoutError)):
-                    raise Open311Error(f"{shown}: unreachable after {s.retries} retries: "
-                                       f"{redact(_cause(exc))}") from None
+                    raise Open311Error(
+                        f"{shown}: unreachable after {s.retries} retries: {redact(_cause(exc))}"
+                    ) from None
                 problem = "the body stalled beyond the read timeout"  # headers came, urllib3 does not retry
                 log.warning("%s: %s, fetching again", shown, problem)
                 continue
             except requests.exceptions.RequestException as exc:
-                raise Open311Error(f"{shown}: unreachable after {s.retries} retries: "
-                                   f"{redact(_cause(exc))}") from None
+                raise Open311Error(f"{shown}: unreachable after {s.retries} retries: {redact(_cause(exc))}") from None
             if response.status_code >= 400:
                 after = f" after {s.retries} retries" if response.status_code in RETRY_STATUSES else ""
-                raise Open311Error(f"{shown}: HTTP {response.status_code}{after}{_error_description(response)}",
-                                   status=response.status_code)
+                raise Open311Error(
+                    f"{shown}: HTTP {response.status_code}{after}{_error_description(response)}",
+                    status=response.status_code,
+                )
             try:
                 return loads(response.content), shown
             except BodyError as exc:

@@ -40,14 +40,21 @@ class Endpoint:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{self.source}: base_url must be an http(s) URL, got {redact(self.base_url)!r}")
         if "api_key=" in self.base_url:
-            raise ValueError(f"{self.source}: put the api key in an environment variable (api_key_env), "
-                             "not in base_url")
+            raise ValueError(
+                f"{self.source}: put the api key in an environment variable (api_key_env), not in base_url"
+            )
         if not self.source:
             raise ValueError("every endpoint needs a source code")
         if self.since is not None and self.since.tzinfo is None:
             raise ValueError(f"{self.source}: since needs a time zone offset")
-        if self.window_days <= 0 or self.lookback_days < 0 or self.page_size < 1 or self.max_rps <= 0 \
-                or self.retries < 0 or self.timeout <= 0:
+        if (
+            self.window_days <= 0
+            or self.lookback_days < 0
+            or self.page_size < 1
+            or self.max_rps <= 0
+            or self.retries < 0
+            or self.timeout <= 0
+        ):
             raise ValueError(f"{self.source}: window_days, page_size, max_rps and timeout must be positive")
 
     def client_settings(self) -> ClientSettings:
@@ -96,8 +103,10 @@ def endpoints_from_json(text: str | None, default_tz: str = "Europe/Moscow") -> 
     for item in items:
         unknown = set(item) - known
         if unknown:
-            raise ValueError(f"TSUR_OPEN311_ENDPOINTS: unknown keys {sorted(unknown)} "
-                             "(the api key goes in an environment variable named by api_key_env)")
+            raise ValueError(
+                f"TSUR_OPEN311_ENDPOINTS: unknown keys {sorted(unknown)} "
+                "(the api key goes in an environment variable named by api_key_env)"
+            )
         values = {"timezone": default_tz, **item}
         if values.get("since"):
             values["since"] = parse_since(values["since"], values["timezone"])

@@ -30,30 +30,31 @@ class Faults:
         self._faults: list[Fault] = []
         self.die_after: int | None = None  # stop serving after this many requests
 
-    def add(self, kind: str, **options) -> "Faults":
+    def add(self, kind: str, **options) -> Faults:
         with self._lock:
             self._faults.append(Fault(kind, **options))
         return self
 
-    def status(self, code: int, times: int = 1, retry_after: str | None = None,
-               resource: str | None = "requests.json") -> "Faults":
+    def status(
+        self, code: int, times: int = 1, retry_after: str | None = None, resource: str | None = "requests.json"
+    ) -> Faults:
         return self.add("status", status=code, times=times, retry_after=retry_after, resource=resource)
 
-    def slow(self, seconds: float, times: int = 1) -> "Faults":
+    def slow(self, seconds: float, times: int = 1) -> Faults:
         return self.add("slow", seconds=seconds, times=times)
 
-    def truncate(self, times: int = 1) -> "Faults":
+    def truncate(self, times: int = 1) -> Faults:
         return self.add("truncate", times=times)
 
-    def repeat_page(self, page: int, times: int = 1) -> "Faults":
+    def repeat_page(self, page: int, times: int = 1) -> Faults:
         """Answer page `page` with the page before it."""
         return self.add("repeat_page", page=page, times=times)
 
-    def skip_page(self, page: int, times: int = 1) -> "Faults":
+    def skip_page(self, page: int, times: int = 1) -> Faults:
         """Answer page `page` with the page after it: its own objects are never sent."""
         return self.add("skip_page", page=page, times=times)
 
-    def empty_page(self, page: int, times: int = 1) -> "Faults":
+    def empty_page(self, page: int, times: int = 1) -> Faults:
         """Answer page `page` with an empty list, as if the data ended there."""
         return self.add("empty_page", page=page, times=times)
 
@@ -71,7 +72,7 @@ class Faults:
             self.die_after = None
 
     @classmethod
-    def from_spec(cls, spec: list[dict]) -> "Faults":
+    def from_spec(cls, spec: list[dict]) -> Faults:
         """Faults from JSON, e.g. [{"kind": "status", "status": 429, "retry_after": "2", "times": 3}]."""
         faults = cls()
         for item in spec:

@@ -26,6 +26,14 @@ def sample_endpoint(path: Path, tz: str = "Europe/Moscow") -> Iterator[Endpoint]
     since = datetime.combine(earliest.date(), time(), earliest.tzinfo) - timedelta(days=1) if earliest else None
     with Open311Server(feed) as server:
         # Month-long windows and no rate limit worth the name: the server is ours and on loopback.
-        yield Endpoint(source=feed.source or SAMPLE_SOURCE, base_url=server.url, since=since, timezone=tz,
-                       window_days=31, lookback_days=31, page_size=200, max_rps=200,
-                       cursor_name=f"local-file:{Path(path).resolve()}")
+        yield Endpoint(
+            source=feed.source or SAMPLE_SOURCE,
+            base_url=server.url,
+            since=since,
+            timezone=tz,
+            window_days=31,
+            lookback_days=31,
+            page_size=200,
+            max_rps=200,
+            cursor_name=f"local-file:{Path(path).resolve()}",
+        )

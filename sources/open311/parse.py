@@ -20,10 +20,19 @@ from sources.snapshot import FIELDS, FieldError, SnapshotJudge, typed
 
 # GeoReport v2 name → the snapshot contract's field name.
 FIELD_MAP = {
-    "service_request_id": "appeal_id", "requested_datetime": "created_at", "updated_datetime": "updated_at",
-    "expected_datetime": "due_at", "status": "status", "status_notes": "status_notes",
-    "service_name": "category_name", "service_code": "category_code", "description": "text",
-    "agency_responsible": "agency_name", "address": "address", "lat": "lat", "long": "lon",
+    "service_request_id": "appeal_id",
+    "requested_datetime": "created_at",
+    "updated_datetime": "updated_at",
+    "expected_datetime": "due_at",
+    "status": "status",
+    "status_notes": "status_notes",
+    "service_name": "category_name",
+    "service_code": "category_code",
+    "description": "text",
+    "agency_responsible": "agency_name",
+    "address": "address",
+    "lat": "lat",
+    "long": "lon",
     "media_url": "media_url",
 }
 KNOWN_STATUSES = ("open", "closed")
@@ -77,18 +86,32 @@ def request_record(obj: Any, *, judge: SnapshotJudge, line_no: int, page: str | 
     """One request object → an accepted Record (values for raw.source_rows) or a quarantine Record."""
     source = judge.source
     if not isinstance(obj, Pairs):
-        return Record(line_no, dumps(obj), reason_code="not_an_object", sheet=page,
-                      reason=f"a JSON {_JSON_KINDS.get(type(obj), 'value')}, not a request object")
+        return Record(
+            line_no,
+            dumps(obj),
+            reason_code="not_an_object",
+            sheet=page,
+            reason=f"a JSON {_JSON_KINDS.get(type(obj), 'value')}, not a request object",
+        )
     raw_text = dumps(obj)
     appeal_id, id_problem = first_usable(obj, "service_request_id", "text", judge.tz)
 
     def reject(code: str, reason: str) -> Record:
-        return Record(line_no, raw_text, reason_code=code, reason=reason, sheet=page,
-                      record_key=f"{source}/{appeal_id}" if appeal_id else None)
+        return Record(
+            line_no,
+            raw_text,
+            reason_code=code,
+            reason=reason,
+            sheet=page,
+            record_key=f"{source}/{appeal_id}" if appeal_id else None,
+        )
 
     if appeal_id is None:
-        return reject("missing_field", f"service_request_id is {_absent(obj, 'service_request_id', id_problem)}:"
-                                       " a request without an id cannot be followed")
+        return reject(
+            "missing_field",
+            f"service_request_id is {_absent(obj, 'service_request_id', id_problem)}:"
+            " a request without an id cannot be followed",
+        )
     created, created_problem = first_usable(obj, "requested_datetime", "datetime", judge.tz)
     if created is None:
         code = "bad_date" if created_problem else "missing_field"
@@ -105,8 +128,11 @@ def request_record(obj: Any, *, judge: SnapshotJudge, line_no: int, page: str | 
             flags.append(f"bad_{field}")
         fields[field] = value
         if len(obj.values_of(key)) > 1 and value is not None:
-            payload[key] = next(v for v in obj.values_of(key)
-                                if _safe(FIELDS[field], _media_url(v) if key == "media_url" else v, judge.tz) == value)
+            payload[key] = next(
+                v
+                for v in obj.values_of(key)
+                if _safe(FIELDS[field], _media_url(v) if key == "media_url" else v, judge.tz) == value
+            )
 
     status = (fields.get("status") or "").strip().lower()
     if status and status not in KNOWN_STATUSES:
@@ -121,8 +147,9 @@ def request_record(obj: Any, *, judge: SnapshotJudge, line_no: int, page: str | 
         exported_at = datetime.fromisoformat(created)
         flags.append("exported_at_from_requested_datetime")
     # Values are typed already; the judge types them again (idempotent) and checks the contract.
-    return judge.judge(fields=fields, payload=payload, exported_at=exported_at, line_no=line_no, sheet=page,
-                       flags=flags)
+    return judge.judge(
+        fields=fields, payload=payload, exported_at=exported_at, line_no=line_no, sheet=page, flags=flags
+    )
 
 
 def _media_url(value: Any) -> Any:

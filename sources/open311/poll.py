@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -53,9 +53,11 @@ class WindowReport:
         if self.batch.skipped_file:
             text = f"{span}: {self.objects_read} requests as loaded before, skipped"
         else:
-            text = (f"{span}: read {self.objects_read}, loaded {self.batch.loaded}, duplicates "
-                    f"{self.batch.duplicates}, quarantined {self.batch.quarantined}, "
-                    f"skipped {self.repeated_broken} (quarantined before)")
+            text = (
+                f"{span}: read {self.objects_read}, loaded {self.batch.loaded}, duplicates "
+                f"{self.batch.duplicates}, quarantined {self.batch.quarantined}, "
+                f"skipped {self.repeated_broken} (quarantined before)"
+            )
             if self.batch.reasons:
                 text += " [" + ", ".join(f"{k} {v}" for k, v in sorted(self.batch.reasons.items())) + "]"
         text += f"; {self.pages} pages, batch {self.batch.batch_id or '-'}"
@@ -79,21 +81,26 @@ class PollReport:
 
     def totals(self) -> dict[str, int]:
         loaded = [w for w in self.windows if not w.batch.skipped_file]
-        return {"windows": len(self.windows), "batches": len(loaded),
-                "read": sum(w.objects_read for w in self.windows),
-                "loaded": sum(w.batch.loaded for w in loaded),
-                "duplicates": sum(w.batch.duplicates for w in loaded),
-                "quarantined": sum(w.batch.quarantined for w in loaded),
-                "skipped": sum(w.repeated_broken for w in loaded)
-                + sum(w.objects_read for w in self.windows if w.batch.skipped_file),
-                "http_requests": self.http_requests}
+        return {
+            "windows": len(self.windows),
+            "batches": len(loaded),
+            "read": sum(w.objects_read for w in self.windows),
+            "loaded": sum(w.batch.loaded for w in loaded),
+            "duplicates": sum(w.batch.duplicates for w in loaded),
+            "quarantined": sum(w.batch.quarantined for w in loaded),
+            "skipped": sum(w.repeated_broken for w in loaded)
+            + sum(w.objects_read for w in self.windows if w.batch.skipped_file),
+            "http_requests": self.http_requests,
+        }
 
     def line(self) -> str:
         t = self.totals()
-        return (f"{self.source}: read {t['read']}, loaded {t['loaded']}, duplicates {t['duplicates']}, "
-                f"quarantined {t['quarantined']}, skipped {t['skipped']} in {t['windows']} windows "
-                f"({t['batches']} batches, {t['http_requests']} HTTP requests); cursor "
-                f"{w3(self.cursor_after) if self.cursor_after else '-'}")
+        return (
+            f"{self.source}: read {t['read']}, loaded {t['loaded']}, duplicates {t['duplicates']}, "
+            f"quarantined {t['quarantined']}, skipped {t['skipped']} in {t['windows']} windows "
+            f"({t['batches']} batches, {t['http_requests']} HTTP requests); cursor "
+            f"{w3(self.cursor_after) if self.cursor_after else '-'}"
+        )
 
 
 class PollError(Open311Error):
@@ -105,8 +112,9 @@ class PollError(Open311Error):
 
 
 def read_cursor(conn: psycopg.Connection, source: str, endpoint: str) -> datetime | None:
-    row = conn.execute("select window_end from raw.open311_cursors where source = %s and endpoint = %s",
-                       (source, endpoint)).fetchone()
+    row = conn.execute(
+        "select window_end from raw.open311_cursors where source = %s and endpoint = %s", (source, endpoint)
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -130,30 +138,65 @@ def _exclusive(conn: psycopg.Connection, source: str, wait_seconds: float | None
             conn.execute("select pg_advisory_unlock(%s, hashtext(%s))", (_POLL_LOCK, source))
 
 
-def store_window(conn: psycopg.Connection, endpoint: Endpoint, read: WindowRead, window_url: str, *,
-                 advance: bool, http_requests: int = 0) -> WindowReport:
+def store_window(
+    conn: psycopg.Connection,
+    endpoint: Endpoint,
+    read: WindowRead,
+    window_url: str,
+    *,
+    advance: bool,
+    http_requests: int = 0,
+) -> WindowReport:
     """Load the window as one batch and, if it was read whole, move the cursor to its end — one commit."""
     judges: dict[str, SnapshotJudge] = {}
     records = []
     for obj, page_url, page, position in read.objects:
-        judge = judges.setdefault(page_url, SnapshotJudge(source=endpoint.source, channel=CHANNEL, origin=page_url,
-                                                          tz=endpoint.timezone, bad_optional="flag"))
+        judge = judges.setdefault(
+            page_url,
+            SnapshotJudge(
+                source=endpoint.source, channel=CHANNEL, origin=page_url, tz=endpoint.timezone, bad_optional="flag"
+            ),
+        )
         records.append(request_record(obj, judge=judge, line_no=position, page=f"page={page}"))
     content = hashlib.sha256("\n".join([endpoint.source, *sorted(read.texts)]).encode("utf-8")).hexdigest()
     with conn.transaction():
         # A broken request seen again in an overlapping window is not quarantined again.
-        before = {row[0] for row in conn.execute(
-            "select distinct md5(raw_text) from raw.quarantine where loader = %s and source = %s"
-            " and raw_text is not null", (LOADER, endpoint.source))}
+        before = {
+            row[0]
+            for row in conn.execute(
+                "select distinct md5(raw_text) from raw.quarantine where loader = %s and source = %s"
+                " and raw_text is not null",
+                (LOADER, endpoint.source),
+            )
+        }
         fresh = [r for r in records if hashlib.md5((r.raw_text or "").encode("utf-8")).hexdigest() not in before]
-        batch = load_records(conn, SOURCE_ROWS, fresh, loader=LOADER, origin=window_url, origin_sha256=content,
-                             source=endpoint.source, join_transaction=True)
+        batch = load_records(
+            conn,
+            SOURCE_ROWS,
+            fresh,
+            loader=LOADER,
+            origin=window_url,
+            origin_sha256=content,
+            source=endpoint.source,
+            join_transaction=True,
+        )
         if not batch.skipped_file:
             conn.execute(
                 "insert into raw.open311_windows (batch_id, source, endpoint, window_start, window_end, pages,"
                 " http_requests, objects_read, repeated_broken, complete) values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                (batch.batch_id, endpoint.source, endpoint.identity, read.start, read.end, read.pages,
-                 http_requests, len(records), len(records) - len(fresh), read.complete))
+                (
+                    batch.batch_id,
+                    endpoint.source,
+                    endpoint.identity,
+                    read.start,
+                    read.end,
+                    read.pages,
+                    http_requests,
+                    len(records),
+                    len(records) - len(fresh),
+                    read.complete,
+                ),
+            )
         if advance:
             conn.execute(
                 "insert into raw.open311_cursors (source, endpoint, window_end, batch_id, updated_at)"
@@ -162,22 +205,43 @@ def store_window(conn: psycopg.Connection, endpoint: Endpoint, read: WindowRead,
                 " window_end = greatest(raw.open311_cursors.window_end, excluded.window_end),"
                 " batch_id = coalesce(excluded.batch_id, raw.open311_cursors.batch_id),"
                 " updated_at = excluded.updated_at",
-                (endpoint.source, endpoint.identity, read.end, batch.batch_id))
-    return WindowReport(read.start, read.end, batch, len(records), len(records) - len(fresh), read.pages,
-                        http_requests, read.complete, read.note)
+                (endpoint.source, endpoint.identity, read.end, batch.batch_id),
+            )
+    return WindowReport(
+        read.start,
+        read.end,
+        batch,
+        len(records),
+        len(records) - len(fresh),
+        read.pages,
+        http_requests,
+        read.complete,
+        read.note,
+    )
 
 
-def poll_endpoint(conn: psycopg.Connection, endpoint: Endpoint, *, since: datetime | None = None,
-                  now: datetime | None = None, client_settings: ClientSettings | None = None,
-                  on_window: Callable[[WindowReport], None] | None = None, rereads: int = 2) -> PollReport:
+def poll_endpoint(
+    conn: psycopg.Connection,
+    endpoint: Endpoint,
+    *,
+    since: datetime | None = None,
+    now: datetime | None = None,
+    client_settings: ClientSettings | None = None,
+    on_window: Callable[[WindowReport], None] | None = None,
+    rereads: int = 2,
+) -> PollReport:
     """Poll services.json and requests.json of one endpoint up to `now`; PollError if it stops midway."""
     if conn.info.transaction_status != TransactionStatus.IDLE:
         raise ValueError("poll_endpoint needs a connection outside a transaction: it commits window by window")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     settings = client_settings or endpoint.client_settings()
     report = PollReport(endpoint.source, endpoint.identity)
-    with Open311Client(endpoint.base_url, jurisdiction_id=endpoint.jurisdiction_id, api_key=endpoint.api_key(),
-                       settings=settings) as client, _exclusive(conn, endpoint.source):
+    with (
+        Open311Client(
+            endpoint.base_url, jurisdiction_id=endpoint.jurisdiction_id, api_key=endpoint.api_key(), settings=settings
+        ) as client,
+        _exclusive(conn, endpoint.source),
+    ):
         try:
             _poll(conn, client, endpoint, report, since, now, on_window, rereads)
         except Open311Error as exc:
@@ -187,8 +251,9 @@ def poll_endpoint(conn: psycopg.Connection, endpoint: Endpoint, *, since: dateti
     return report
 
 
-def _poll(conn, client: Open311Client, endpoint: Endpoint, report: PollReport, since, now, on_window,
-          rereads: int) -> None:
+def _poll(
+    conn, client: Open311Client, endpoint: Endpoint, report: PollReport, since, now, on_window, rereads: int
+) -> None:
     with conn.transaction():
         report.cursor_before = report.cursor_after = read_cursor(conn, endpoint.source, endpoint.identity)
     _poll_services(conn, client, endpoint, report)
@@ -207,8 +272,9 @@ def _poll(conn, client: Open311Client, endpoint: Endpoint, report: PollReport, s
         read = reader.read(left, right)
         whole_so_far = whole_so_far and read.complete
         url = client.url("requests.json", {"start_date": w3(left), "end_date": w3(right)})
-        window = store_window(conn, endpoint, read, url, advance=whole_so_far,
-                              http_requests=client.http_requests - requests_before)
+        window = store_window(
+            conn, endpoint, read, url, advance=whole_so_far, http_requests=client.http_requests - requests_before
+        )
         report.windows.append(window)
         grid.done(window_bounds, window.objects_read if read.complete else 1)  # an incomplete read: no wider
         if whole_so_far:

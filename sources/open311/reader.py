@@ -5,9 +5,9 @@ page ends the window. A server may cap page_size below what was asked (Austin's:
 page of a round size (50, 100, ...) is followed by one more page, and if that one brings more, the
 server's size is what a full page is from then on. Pages served while the data shifts repeat or skip
 objects, and a faulty server may answer a page with another one; a read in which an object shows up on
-two pages, or a page comes twice, is read again. Two reads that agree are the data (a server that repeats its last page, or a feed that
-really lists an object twice). A server that ignores `page` answers page 2 with page 1: the window is
-cut in halves until each half fits in one page.
+two pages, or a page comes twice, is read again. Two reads that agree are the data (a server that repeats
+its last page, or a feed that really lists an object twice). A server that ignores `page` answers page 2
+with page 1: the window is cut in halves until each half fits in one page.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class WindowRead:
                 self.objects.append((item, page.url, page.number, position))
                 self.texts.append(text)
 
-    def merge(self, other: "WindowRead") -> None:
+    def merge(self, other: WindowRead) -> None:
         known = set(self.texts)
         for obj, text in zip(other.objects, other.texts):
             if text not in known:
@@ -141,8 +141,10 @@ class WindowReader:
 
     def _split(self, start: datetime, end: datetime) -> WindowRead:
         if end - start < 2 * MIN_SPLIT:
-            raise Open311Error(f"{w3(start)}..{w3(end)}: the server ignores `page` and one page does not hold"
-                               " the window's requests even for a minute")
+            raise Open311Error(
+                f"{w3(start)}..{w3(end)}: the server ignores `page` and one page does not hold"
+                " the window's requests even for a minute"
+            )
         result = WindowRead(start, end)
         for left, right in halves((start, end)):
             result.merge(self.read(left, right))

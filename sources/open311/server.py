@@ -30,8 +30,13 @@ from sources.open311.parse import first_usable
 class Feed:
     """The server's requests and services; each request kept as its exact JSON text."""
 
-    def __init__(self, requests: list[Any], services: list[Any] | None = None, tz: str = "Europe/Moscow",
-                 source: str | None = None):
+    def __init__(
+        self,
+        requests: list[Any],
+        services: list[Any] | None = None,
+        tz: str = "Europe/Moscow",
+        source: str | None = None,
+    ):
         self.tz, self.source = tz, source
         self._lock = threading.Lock()
         self._entries: list[tuple[datetime | None, str | None, str, Any]] = []
@@ -40,7 +45,7 @@ class Feed:
         self.services = services if services is not None else self._services_from_requests()
 
     @classmethod
-    def from_file(cls, path: Path, tz: str = "Europe/Moscow") -> "Feed":
+    def from_file(cls, path: Path, tz: str = "Europe/Moscow") -> Feed:
         document = loads(Path(path).read_bytes())
         if isinstance(document, list):
             return cls(document, tz=tz)
@@ -50,8 +55,10 @@ class Feed:
         if not isinstance(obj, Pairs):
             return None, None, dumps(obj), obj
         # Broken dates still have to land in some window: the updated time stands in, else every window.
-        stamp = first_usable(obj, "requested_datetime", "datetime", self.tz)[0] or \
-            first_usable(obj, "updated_datetime", "datetime", self.tz)[0]
+        stamp = (
+            first_usable(obj, "requested_datetime", "datetime", self.tz)[0]
+            or first_usable(obj, "updated_datetime", "datetime", self.tz)[0]
+        )
         ident = first_usable(obj, "service_request_id", "text", self.tz)[0]
         return (datetime.fromisoformat(stamp) if stamp else None), ident, dumps(obj), obj
 
@@ -77,8 +84,9 @@ class Feed:
         with self._lock:
             return [e[2] for e in self._entries]
 
-    def select(self, start: datetime | None, end: datetime | None, statuses: set[str] | None,
-               ids: set[str] | None) -> list[str]:
+    def select(
+        self, start: datetime | None, end: datetime | None, statuses: set[str] | None, ids: set[str] | None
+    ) -> list[str]:
         with self._lock:
             entries = list(self._entries)
         chosen = []
@@ -100,17 +108,32 @@ class Feed:
         seen: dict[str, dict] = {}
         for _, _, _, obj in self._entries:
             if isinstance(obj, dict) and obj.get("service_code") and obj["service_code"] not in seen:
-                seen[obj["service_code"]] = {"service_code": obj["service_code"], "service_name":
-                                             obj.get("service_name"), "metadata": False, "type": "realtime"}
+                seen[obj["service_code"]] = {
+                    "service_code": obj["service_code"],
+                    "service_name": obj.get("service_name"),
+                    "metadata": False,
+                    "type": "realtime",
+                }
         return list(seen.values())
 
 
 class Open311Server:
     """The server in a background thread; `url` is its GeoReport base URL."""
 
-    def __init__(self, feed: Feed, *, host: str = "127.0.0.1", port: int = 0, jurisdiction_id: str | None = None,
-                 api_key: str | None = None, default_page_size: int | None = None, max_page_size: int = 1000,
-                 honour_paging: bool = True, faults: Faults | None = None, verbose: bool = False):
+    def __init__(
+        self,
+        feed: Feed,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        jurisdiction_id: str | None = None,
+        api_key: str | None = None,
+        default_page_size: int | None = None,
+        max_page_size: int = 1000,
+        honour_paging: bool = True,
+        faults: Faults | None = None,
+        verbose: bool = False,
+    ):
         self.feed, self.host, self.port = feed, host, port
         self.jurisdiction_id, self.api_key = jurisdiction_id, api_key
         self.default_page_size, self.max_page_size, self.honour_paging = default_page_size, max_page_size, honour_paging
@@ -125,7 +148,7 @@ class Open311Server:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/open311/v2"
 
-    def start(self) -> "Open311Server":
+    def start(self) -> Open311Server:
         self._httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.app = self  # type: ignore[attr-defined]
@@ -141,7 +164,7 @@ class Open311Server:
             httpd.shutdown()
             httpd.server_close()
 
-    def __enter__(self) -> "Open311Server":
+    def __enter__(self) -> Open311Server:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -235,7 +258,7 @@ class _Handler(BaseHTTPRequestHandler):
             if params.get("page_size", "").isdigit():
                 size = min(int(params["page_size"]), app.max_page_size)
             if size:
-                return texts[(page - 1) * size: page * size] if page >= 1 else []
+                return texts[(page - 1) * size : page * size] if page >= 1 else []
         return texts[:size] if size else texts
 
     def _head(self, status: int, length: int, headers: dict[str, str] | None = None) -> None:
@@ -265,12 +288,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--faults", help='JSON list, e.g. [{"kind": "status", "status": 503, "times": 2}]')
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
-    server = Open311Server(Feed.from_file(Path(args.data)), host=args.host, port=args.port,
-                           jurisdiction_id=args.jurisdiction_id,
-                           api_key=os.environ[args.api_key_env] if args.api_key_env else None,
-                           default_page_size=args.page_size,
-                           faults=Faults.from_spec(json.loads(args.faults)) if args.faults else None,
-                           verbose=args.verbose).start()
+    server = Open311Server(
+        Feed.from_file(Path(args.data)),
+        host=args.host,
+        port=args.port,
+        jurisdiction_id=args.jurisdiction_id,
+        api_key=os.environ[args.api_key_env] if args.api_key_env else None,
+        default_page_size=args.page_size,
+        faults=Faults.from_spec(json.loads(args.faults)) if args.faults else None,
+        verbose=args.verbose,
+    ).start()
     print(f"Open311 GeoReport v2 on {server.url} ({len(server.feed.texts())} requests); Ctrl-C to stop", flush=True)
     try:
         while not server.dead:

@@ -15,8 +15,14 @@ from sources.open311.parse import first_usable
 LOADER = "open311_services"
 SERVICES = RawTable(
     name="raw.open311_services",
-    columns=(("source", "text"), ("service_code", "text"), ("payload", "jsonb"), ("origin", "text"),
-             ("line_no", "integer"), ("line_sha256", "text")),
+    columns=(
+        ("source", "text"),
+        ("service_code", "text"),
+        ("payload", "jsonb"),
+        ("origin", "text"),
+        ("line_no", "integer"),
+        ("line_sha256", "text"),
+    ),
     key=("source", "service_code", "line_sha256"),
 )
 
@@ -38,13 +44,21 @@ def service_records(items: Any, *, source: str, origin: str) -> list[Record]:
             continue
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         payload = json.dumps({key: obj[key] for key in obj}, ensure_ascii=False)
-        records.append(Record(line_no, text, values=(source, code, payload, origin, line_no, sha),
-                              record_key=f"{source}/{code}"))
+        records.append(
+            Record(line_no, text, values=(source, code, payload, origin, line_no, sha), record_key=f"{source}/{code}")
+        )
     return records
 
 
 def store_services(conn: psycopg.Connection, items: Any, *, source: str, origin: str) -> BatchReport:
     """Load the service list as one batch; the same list as before (by content) is skipped whole."""
     sha = hashlib.sha256((source + "\n" + dumps(items)).encode("utf-8")).hexdigest()
-    return load_records(conn, SERVICES, service_records(items, source=source, origin=origin), loader=LOADER,
-                        origin=origin, origin_sha256=sha, source=source)
+    return load_records(
+        conn,
+        SERVICES,
+        service_records(items, source=source, origin=origin),
+        loader=LOADER,
+        origin=origin,
+        origin_sha256=sha,
+        source=source,
+    )

@@ -3,9 +3,9 @@ on every poll and an unchanged window can be recognised and skipped. Pure."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-GRID_ORIGIN = datetime(2000, 1, 1, tzinfo=timezone.utc)
+GRID_ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def floor_to_grid(moment: datetime, size: timedelta) -> datetime:
@@ -38,9 +38,9 @@ class WideningGrid:
         if self.left >= self.end:
             return None
         level = self.level
-        while level and (self.left - GRID_ORIGIN) % (self.base * 2 ** level):
+        while level and (self.left - GRID_ORIGIN) % (self.base * 2**level):
             level -= 1  # not on the wider grid here: stay narrower until it lines up
-        return self.left, min(self.left + self.base * 2 ** level, self.end)
+        return self.left, min(self.left + self.base * 2**level, self.end)
 
     def done(self, window: tuple[datetime, datetime], requests: int) -> None:
         """Record what the window held; the next one starts at its end."""
@@ -57,4 +57,4 @@ def halves(window: tuple[datetime, datetime]) -> list[tuple[datetime, datetime]]
 
 def w3(moment: datetime) -> str:
     """A moment as GeoReport wants it: W3C date-time in UTC, e.g. 2010-01-01T00:00:00Z."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

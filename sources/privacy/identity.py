@@ -7,17 +7,28 @@ tests/e2e/test_erasure.py proves the two agree on real rows.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
+
+from lib.pii import pseudonym
 
 # Fields of an appeal-event/1 payload that are personal data or may hold it (the contract's own words).
 EVENT_TEXTS = ("text", "answer_text")
 EVENT_PERSONAL = (*EVENT_TEXTS, "address", "location")
 # Keys of a native row's record in the warehouse vocabulary (sources/mappings) that are personal.
 RECORD_TEXTS = ("text", "answer_text")
-RECORD_PERSONAL = (*RECORD_TEXTS, "author_name", "author_phone", "author_email", "author_id", "address", "lat", "lon",
-                   "url", "media_url", "status_notes")
+RECORD_PERSONAL = (
+    *RECORD_TEXTS,
+    "author_name",
+    "author_phone",
+    "author_email",
+    "author_id",
+    "address",
+    "lat",
+    "lon",
+    "url",
+    "media_url",
+    "status_notes",
+)
 # attrs are "everything else the source said, verbatim": kept only where the warehouse knows them to be
 # codes, not people (the theme rubric, an operator's review decision).
 SAFE_ATTRS = ("theme", "review")
@@ -57,13 +68,16 @@ def strong_identifiers(author: dict | None) -> set[str]:
 
 def author_key(key: bytes, author: dict | None) -> str | None:
     identity = author_identity(author)
-    # HMAC-SHA256, as orchestration/pii.py feeds the macro (that module belongs to a layer above this one).
-    return hmac.new(key, identity.encode("utf-8"), hashlib.sha256).hexdigest() if identity else None
+    return pseudonym(key, identity) if identity else None  # what the dbt macro computes
 
 
 def record_author(record: dict) -> dict:
-    return {"phone": record.get("author_phone"), "email": record.get("author_email"),
-            "id": record.get("author_id"), "name": record.get("author_name")}
+    return {
+        "phone": record.get("author_phone"),
+        "email": record.get("author_email"),
+        "id": record.get("author_id"),
+        "name": record.get("author_name"),
+    }
 
 
 def literals(values) -> set[str]:

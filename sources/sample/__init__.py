@@ -21,8 +21,17 @@ from sources.sample.native import NativeSummary, write_native_files
 from sources.sample.open311_feed import Open311FeedSummary, write_open311_feed
 from sources.sample.world import Appeal, AppealState, SimEvent, World, build_world
 
-__all__ = ["Appeal", "AppealState", "InjectedLine", "Sample", "SampleSummary", "SimEvent", "World", "build_world",
-           "generate_sample"]
+__all__ = [
+    "Appeal",
+    "AppealState",
+    "InjectedLine",
+    "Sample",
+    "SampleSummary",
+    "SimEvent",
+    "World",
+    "build_world",
+    "generate_sample",
+]
 
 
 @dataclass
@@ -40,8 +49,9 @@ class Sample:
         return len(self.paths)
 
 
-def generate_sample(landing_dir: Path, year: int = 2025, seed: int = 20251, scale: float = 1.0,
-                    formats: str = "native") -> Sample:
+def generate_sample(
+    landing_dir: Path, year: int = 2025, seed: int = 20251, scale: float = 1.0, formats: str = "native"
+) -> Sample:
     """Simulate the year and write it under `landing_dir/<channel>/`."""
     if scale <= 0:
         raise ValueError("scale must be positive")

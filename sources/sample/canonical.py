@@ -20,8 +20,16 @@ SHUFFLED_SHARE = 0.05  # swaps of near neighbours; each swap moves two lines, so
 TARGET_FILES = 4  # the broken lines are spread over a few files, as a few bad exports would be
 # How many lines of each kind at scale 1.0; at least one of each at any scale.
 # The keys are the quarantine reason codes the loader gives ("conflict" is found at load time).
-MALFORMED = {"invalid_json": 6, "missing_field": 4, "unknown_value": 3, "bad_date": 3, "not_utf8": 2,
-             "not_an_object": 2, "future_date": 2, "conflict": 3}
+MALFORMED = {
+    "invalid_json": 6,
+    "missing_field": 4,
+    "unknown_value": 3,
+    "bad_date": 3,
+    "not_utf8": 2,
+    "not_an_object": 2,
+    "future_date": 2,
+    "conflict": 3,
+}
 EXACT_DUPLICATES = 40
 UNKNOWN_EVENT_TYPES = ("escalated", "reopened", "archived")
 
@@ -54,9 +62,15 @@ def event_id(appeal_id: str, n: int) -> str:
 
 
 def event_object(appeal: Appeal, n: int, event: SimEvent) -> dict:
-    obj = {"schema": SCHEMA, "event_id": event_id(appeal.appeal_id, n), "source": appeal.source,
-           "channel": appeal.channel, "appeal_id": appeal.appeal_id, "event_type": event.event_type,
-           "occurred_at": rfc3339(event.occurred_at)}
+    obj = {
+        "schema": SCHEMA,
+        "event_id": event_id(appeal.appeal_id, n),
+        "source": appeal.source,
+        "channel": appeal.channel,
+        "appeal_id": appeal.appeal_id,
+        "event_type": event.event_type,
+        "occurred_at": rfc3339(event.occurred_at),
+    }
     for key, value in event.fields.items():
         obj[key] = rfc3339(value) if isinstance(value, datetime) else value
     return obj
@@ -118,8 +132,13 @@ def _inject(rng: random.Random, files: dict[Path, list[_Line]], scale: float, ye
         for _ in range(count):
             first = rng.randrange(len(targets))
             for lines in (files[targets[(first + k) % len(targets)]] for k in range(len(targets))):
-                fits = [i for i, line in enumerate(lines) if line.kind is None and id(line) not in used
-                        and (kind != "not_utf8" or line.obj["event_type"] == "received")]
+                fits = [
+                    i
+                    for i, line in enumerate(lines)
+                    if line.kind is None
+                    and id(line) not in used
+                    and (kind != "not_utf8" or line.obj["event_type"] == "received")
+                ]
                 if fits:
                     break
             else:
@@ -134,8 +153,9 @@ def _inject(rng: random.Random, files: dict[Path, list[_Line]], scale: float, ye
             lines.insert(min(at, len(lines)), _Line(raw, None, kind))
 
 
-def write_canonical(world: World, landing_dir: Path, rng: random.Random,
-                    channels: frozenset[str] | None = None) -> SampleSummary:
+def write_canonical(
+    world: World, landing_dir: Path, rng: random.Random, channels: frozenset[str] | None = None
+) -> SampleSummary:
     """Write the appeals of `channels` (default: all) as appeal-event/1 files."""
     landing_dir = Path(landing_dir)
     files: dict[Path, list[_Line]] = {}
@@ -154,8 +174,14 @@ def write_canonical(world: World, landing_dir: Path, rng: random.Random,
         files[path] = [files[path][i] for i in order]
         _shuffle_locally(rng, files[path])
     _inject(rng, files, world.scale, world.year)
-    summary = SampleSummary(appeals=len(appeals), events=events, files=len(files), lines=0,
-                            malformed={kind: 0 for kind in MALFORMED}, exact_duplicates=0)
+    summary = SampleSummary(
+        appeals=len(appeals),
+        events=events,
+        files=len(files),
+        lines=0,
+        malformed={kind: 0 for kind in MALFORMED},
+        exact_duplicates=0,
+    )
     for path in sorted(files):
         path.parent.mkdir(parents=True, exist_ok=True)
         lines = files[path]

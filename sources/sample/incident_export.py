@@ -9,17 +9,48 @@ from pathlib import Path
 
 import openpyxl
 
-from sources.sample.snapshots import (Damage, InjectedRow, Snapshot, month_end_exports, naive, recent, ru,
-                                      save_xlsx, snapshot)
-from sources.sample.world import Appeal, World
 from sources.sample.rubrics import stated
+from sources.sample.snapshots import (
+    Damage,
+    InjectedRow,
+    Snapshot,
+    month_end_exports,
+    naive,
+    recent,
+    ru,
+    save_xlsx,
+    snapshot,
+)
+from sources.sample.world import Appeal, World
 
-COLUMNS = ("ID инцидента", "Дата создания", "Соцсеть", "Ссылка", "Текст инцидента", "Тип инцидента",
-           "Группа тем", "Тема", "Муниципалитет", "Населенный пункт", "Исполнитель", "Статус",
-           "Время первого ответа", "Дата окончания", "Итог", "Автор")
+COLUMNS = (
+    "ID инцидента",
+    "Дата создания",
+    "Соцсеть",
+    "Ссылка",
+    "Текст инцидента",
+    "Тип инцидента",
+    "Группа тем",
+    "Тема",
+    "Муниципалитет",
+    "Населенный пункт",
+    "Исполнитель",
+    "Статус",
+    "Время первого ответа",
+    "Дата окончания",
+    "Итог",
+    "Автор",
+)
 NETWORK_TEXT = {"VK": "ВКонтакте", "OK": "Одноклассники", "Telegram": "Telegram"}
-STATUS_TEXT = {"received": "Новый", "registered": "В работе", "in_progress": "В работе", "interim": "В работе",
-               "answered": "Ответ дан", "closed": "Закрыт", "rejected": "Отклонён"}
+STATUS_TEXT = {
+    "received": "Новый",
+    "registered": "В работе",
+    "in_progress": "В работе",
+    "interim": "В работе",
+    "answered": "Ответ дан",
+    "closed": "Закрыт",
+    "rejected": "Отклонён",
+}
 SOLVED = {"supported", "measures_taken", "explained", "answered"}
 WINDOW_DAYS = 62
 DAMAGE = {"bad_date": 2, "missing_field": 2}
@@ -41,19 +72,28 @@ def row_of(world: World, appeal: Appeal, s: Snapshot) -> dict:
     muni = ref.municipalities[appeal.oktmo]
     ended = s.closed_at or s.rejected_at or s.answered_at
     return {
-        "ID инцидента": appeal.appeal_id, "Дата создания": naive(appeal.received_at),
-        "Соцсеть": NETWORK_TEXT[appeal.attrs["social_network"]], "Ссылка": appeal.attrs["url"],
-        "Текст инцидента": appeal.text, "Тип инцидента": appeal.attrs["incident_type"],
-        "Группа тем": category.parent, "Тема": category.name,
-        "Муниципалитет": muni.name, "Населенный пункт": muni.settlement,
+        "ID инцидента": appeal.appeal_id,
+        "Дата создания": naive(appeal.received_at),
+        "Соцсеть": NETWORK_TEXT[appeal.attrs["social_network"]],
+        "Ссылка": appeal.attrs["url"],
+        "Текст инцидента": appeal.text,
+        "Тип инцидента": appeal.attrs["incident_type"],
+        "Группа тем": category.parent,
+        "Тема": category.name,
+        "Муниципалитет": muni.name,
+        "Населенный пункт": muni.settlement,
         "Исполнитель": ref.agencies[s.agency_code].name if s.agency_code else None,
-        "Статус": STATUS_TEXT[s.status], "Время первого ответа": naive(s.first_response_at),
-        "Дата окончания": naive(ended), "Итог": outcome(s), "Автор": appeal.author.get("name"),
+        "Статус": STATUS_TEXT[s.status],
+        "Время первого ответа": naive(s.first_response_at),
+        "Дата окончания": naive(ended),
+        "Итог": outcome(s),
+        "Автор": appeal.author.get("name"),
     }
 
 
-def _write(path: Path, moment: datetime, rows: list[dict], kinds: list, text_ids: set,
-           injected: list[InjectedRow]) -> None:
+def _write(
+    path: Path, moment: datetime, rows: list[dict], kinds: list, text_ids: set, injected: list[InjectedRow]
+) -> None:
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Инциденты")
     sheet.append(list(COLUMNS))
@@ -65,14 +105,19 @@ def _write(path: Path, moment: datetime, rows: list[dict], kinds: list, text_ids
         if kind:
             injected.append(InjectedRow(path, "Инциденты", n, kind))
     params = book.create_sheet("Параметры выгрузки")  # a second sheet without the data header
-    for line in (["Система", "Инцидент Менеджмент"], ["Регион", "Ненецкий автономный округ"],
-                 ["Сформировано", ru(moment)], ["Инцидентов", len(rows)]):
+    for line in (
+        ["Система", "Инцидент Менеджмент"],
+        ["Регион", "Ненецкий автономный округ"],
+        ["Сформировано", ru(moment)],
+        ["Инцидентов", len(rows)],
+    ):
         params.append(line)
     save_xlsx(book, path, moment)
 
 
-def write_incident_exports(world: World, landing: Path, rng: random.Random) -> tuple[list[Path], dict[Path, int],
-                                                                                       list[InjectedRow]]:
+def write_incident_exports(
+    world: World, landing: Path, rng: random.Random
+) -> tuple[list[Path], dict[Path, int], list[InjectedRow]]:
     """Write the ИМ exports under `landing/incident/`; (paths, data rows per file, injected rows)."""
     appeals = [a for a in world.appeals if a.channel == "incident"]
     ids = sorted(a.appeal_id for a in appeals)

@@ -16,13 +16,16 @@ from typing import Any
 
 from sources.open311.jsontext import Pairs, dumps
 from sources.sample.reference import CHANNELS
-from sources.sample.world import Appeal, World
 from sources.sample.rubrics import CATCH_ALL_SERVICE, stated
+from sources.sample.world import Appeal, World
 
 SOURCE = CHANNELS["portal"].source
 CLOSED = ("answered", "closed", "rejected")  # GeoReport knows only open and closed
-REJECTED_NOTES = {"spam": "Отклонено: спам", "duplicate": "Отклонено: повторное сообщение",
-                  "moderation": "Отклонено: не прошло модерацию"}
+REJECTED_NOTES = {
+    "spam": "Отклонено: спам",
+    "duplicate": "Отклонено: повторное сообщение",
+    "moderation": "Отклонено: не прошло модерацию",
+}
 CLOSED_NOTES = {"withdrawn": "Закрыто: отозвано автором", "informational": "Закрыто: информационное сообщение"}
 # Damaged in place, still loadable (flags) / extra copies that must go to quarantine.
 FLAGGED = ("duplicate_key", "null_strings", "bad_updated_datetime")
@@ -65,13 +68,23 @@ def request_pairs(world: World, appeal: Appeal) -> list[tuple[str, Any]]:
     code, name = (service_code(category.code), category.name) if category.code else CATCH_ALL_SERVICE
     agency = ref.agencies[state.agency_code].name if state.agency_code else None
     lat, lon = appeal.location if appeal.location else (None, None)
-    return [("service_request_id", appeal.appeal_id), ("status", "closed" if state.status in CLOSED else "open"),
-            ("status_notes", notes), ("service_name", name), ("service_code", code),
-            ("description", appeal.text), ("agency_responsible", agency), ("service_notice", None),
-            ("requested_datetime", _stamp(appeal.received_at)),
-            ("updated_datetime", _stamp(max(e.occurred_at for e in seen))),
-            ("expected_datetime", _stamp(state.due_at)), ("address", appeal.address), ("lat", lat), ("long", lon),
-            ("media_url", None)]
+    return [
+        ("service_request_id", appeal.appeal_id),
+        ("status", "closed" if state.status in CLOSED else "open"),
+        ("status_notes", notes),
+        ("service_name", name),
+        ("service_code", code),
+        ("description", appeal.text),
+        ("agency_responsible", agency),
+        ("service_notice", None),
+        ("requested_datetime", _stamp(appeal.received_at)),
+        ("updated_datetime", _stamp(max(e.occurred_at for e in seen))),
+        ("expected_datetime", _stamp(state.due_at)),
+        ("address", appeal.address),
+        ("lat", lat),
+        ("long", lon),
+        ("media_url", None),
+    ]
 
 
 def _damage(kind: str, pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -84,8 +97,9 @@ def _damage(kind: str, pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
         out = [(k, "null" if v is None and k != "media_url" else v) for k, v in out]
         out = [(k, "true" if k == "media_url" else v) for k, v in out]
     elif kind == "bad_updated_datetime":  # day-first with slashes: not ISO 8601, not dd.mm.yyyy either
-        out = [(k, datetime.fromisoformat(v).strftime("%d/%m/%Y %H:%M") if k == "updated_datetime" else v)
-               for k, v in out]
+        out = [
+            (k, datetime.fromisoformat(v).strftime("%d/%m/%Y %H:%M") if k == "updated_datetime" else v) for k, v in out
+        ]
     elif kind == "missing_id":
         out = [(k, v) for k, v in out if k != "service_request_id"]
     elif kind == "missing_requested_datetime":
@@ -95,12 +109,31 @@ def _damage(kind: str, pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 
 def services(world: World) -> list[dict]:
     ref = world.reference
-    listed = [{"service_code": service_code(c.code), "service_name": c.name, "description": c.name,
-               "metadata": False, "type": "realtime", "keywords": c.sector_code,
-               "group": ref.sectors[c.sector_code].name} for c in ref.categories.values()]
+    listed = [
+        {
+            "service_code": service_code(c.code),
+            "service_name": c.name,
+            "description": c.name,
+            "metadata": False,
+            "type": "realtime",
+            "keywords": c.sector_code,
+            "group": ref.sectors[c.sector_code].name,
+        }
+        for c in ref.categories.values()
+    ]
     code, name = CATCH_ALL_SERVICE
-    return [*listed, {"service_code": code, "service_name": name, "description": "Обращение в свободной форме",
-                      "metadata": False, "type": "realtime", "keywords": "", "group": "Прочее"}]
+    return [
+        *listed,
+        {
+            "service_code": code,
+            "service_name": name,
+            "description": "Обращение в свободной форме",
+            "metadata": False,
+            "type": "realtime",
+            "keywords": "",
+            "group": "Прочее",
+        },
+    ]
 
 
 def write_open311_feed(world: World, path: Path) -> Open311FeedSummary:
@@ -122,11 +155,20 @@ def write_open311_feed(world: World, path: Path) -> Open311FeedSummary:
     service_list = services(world)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f'{{"source": {dumps(SOURCE)}, "generated_at": {dumps(_stamp(world.data_end))},',
-             f' "services": {dumps(service_list)},', ' "requests": [']
+    lines = [
+        f'{{"source": {dumps(SOURCE)}, "generated_at": {dumps(_stamp(world.data_end))},',
+        f' "services": {dumps(service_list)},',
+        ' "requests": [',
+    ]
     lines.append(",\n".join("  " + dumps(Pairs(pairs)) for pairs in objects))
     lines.append(" ]}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return Open311FeedSummary(path, requests=len(portal), objects=len(objects), services=len(service_list),
-                              broken={k: 1 for k in damaged}, quarantined=sum(k in QUARANTINED for k in damaged),
-                              damaged_ids=damaged)
+    return Open311FeedSummary(
+        path,
+        requests=len(portal),
+        objects=len(objects),
+        services=len(service_list),
+        broken={k: 1 for k in damaged},
+        quarantined=sum(k in QUARANTINED for k in damaged),
+        damaged_ids=damaged,
+    )

@@ -11,56 +11,133 @@ from dataclasses import dataclass
 
 from sources.sample.reference import Category, Municipality
 
-MALE_NAMES = ("Александр Алексей Андрей Артём Владимир Дмитрий Евгений Иван Игорь Илья Кирилл Максим "
-              "Михаил Николай Павел Роман Сергей Юрий Василий Виктор Олег Денис Никита Константин Пётр "
-              "Антон Григорий Степан Фёдор Лев Анатолий Геннадий").split()
-FEMALE_NAMES = ("Анна Елена Ольга Наталья Татьяна Ирина Светлана Мария Екатерина Юлия Людмила Галина "
-                "Надежда Валентина Ксения Дарья Анастасия Марина Любовь Вера Алёна Полина Софья Нина "
-                "Тамара Зоя Евгения Оксана Варвара Лидия").split()
+MALE_NAMES = (
+    "Александр Алексей Андрей Артём Владимир Дмитрий Евгений Иван Игорь Илья Кирилл Максим "
+    "Михаил Николай Павел Роман Сергей Юрий Василий Виктор Олег Денис Никита Константин Пётр "
+    "Антон Григорий Степан Фёдор Лев Анатолий Геннадий"
+).split()
+FEMALE_NAMES = (
+    "Анна Елена Ольга Наталья Татьяна Ирина Светлана Мария Екатерина Юлия Людмила Галина "
+    "Надежда Валентина Ксения Дарья Анастасия Марина Любовь Вера Алёна Полина Софья Нина "
+    "Тамара Зоя Евгения Оксана Варвара Лидия"
+).split()
 # Male forms; the feminine form is derived. Nenets surnames (Вылка, Пырерка, Сядей …) do not change by gender.
-SURNAMES = ("Ледков Канев Хатанзейский Выучейский Тайбарей Вылка Пырерка Валей Апицын Талеев Безумов "
-            "Чупров Попов Носов Коткин Хабаров Дитятев Ардеев Филиппов Соловьёв Иванов Смирнов Кузнецов "
-            "Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов Волков Алексеев Лебедев Семёнов "
-            "Егоров Павлов Козлов Степанов Николаев Орлов Андреев Макаров Никитин Захаров Зайцев Борисов "
-            "Яковлев Григорьев Романов Сергеев Кузьмин Фролов Дмитриев Королёв Гусев Ильин Максимов "
-            "Поляков Сорокин Виноградов Белов Медведев Антонов Тарасов Жуков Комаров Давыдов Беляев Осипов "
-            "Сидоров Матвеев Титов Марков Крылов Карпов Власов Мельников Денисов Тихонов Казаков Данилов "
-            "Фомин Чернов Ефимов Назаров Калинин Исаев Быков Маслов Лазарев Воронин Климов Голубев "
-            "Прохоров Потапов Трофимов Леонов Ермаков Гончаров Котов Громов Малышев Панов Моисеев Акимов "
-            "Галкин Юдин Нестеров Князев Цветков Савин Рочев Артеев Терентьев Шевченко Бондаренко Черных "
-            "Седых Сядей Лаптандер Окотэтто Вокуев Ханзеров Сумароков Истомин Посадский Логинов").split()
-PATRONYMIC_EXCEPTIONS = {"Илья": ("Ильич", "Ильинична"), "Никита": ("Никитич", "Никитична"),
-                         "Лев": ("Львович", "Львовна"), "Павел": ("Павлович", "Павловна"),
-                         "Пётр": ("Петрович", "Петровна"), "Дмитрий": ("Дмитриевич", "Дмитриевна"),
-                         "Михаил": ("Михайлович", "Михайловна")}
+SURNAMES = (
+    "Ледков Канев Хатанзейский Выучейский Тайбарей Вылка Пырерка Валей Апицын Талеев Безумов "
+    "Чупров Попов Носов Коткин Хабаров Дитятев Ардеев Филиппов Соловьёв Иванов Смирнов Кузнецов "
+    "Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов Волков Алексеев Лебедев Семёнов "
+    "Егоров Павлов Козлов Степанов Николаев Орлов Андреев Макаров Никитин Захаров Зайцев Борисов "
+    "Яковлев Григорьев Романов Сергеев Кузьмин Фролов Дмитриев Королёв Гусев Ильин Максимов "
+    "Поляков Сорокин Виноградов Белов Медведев Антонов Тарасов Жуков Комаров Давыдов Беляев Осипов "
+    "Сидоров Матвеев Титов Марков Крылов Карпов Власов Мельников Денисов Тихонов Казаков Данилов "
+    "Фомин Чернов Ефимов Назаров Калинин Исаев Быков Маслов Лазарев Воронин Климов Голубев "
+    "Прохоров Потапов Трофимов Леонов Ермаков Гончаров Котов Громов Малышев Панов Моисеев Акимов "
+    "Галкин Юдин Нестеров Князев Цветков Савин Рочев Артеев Терентьев Шевченко Бондаренко Черных "
+    "Седых Сядей Лаптандер Окотэтто Вокуев Ханзеров Сумароков Истомин Посадский Логинов"
+).split()
+PATRONYMIC_EXCEPTIONS = {
+    "Илья": ("Ильич", "Ильинична"),
+    "Никита": ("Никитич", "Никитична"),
+    "Лев": ("Львович", "Львовна"),
+    "Павел": ("Павлович", "Павловна"),
+    "Пётр": ("Петрович", "Петровна"),
+    "Дмитрий": ("Дмитриевич", "Дмитриевна"),
+    "Михаил": ("Михайлович", "Михайловна"),
+}
 MOBILE_CODES = tuple("911 921 931 951 952 981 900 902 904 908 912 953 960 964".split())
 MAIL_DOMAINS = ("mail.ru", "yandex.ru", "gmail.com", "bk.ru", "list.ru", "rambler.ru", "inbox.ru")
-_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                     "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split()))
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split(),
+    )
+)
 
 # Streets and approximate centre coordinates by settlement name [approximate, for sample data only].
 STREETS = {
-    "Нарьян-Мар": ("ул. Ленина", "ул. Смидовича", "ул. Выучейского", "ул. им. А.П. Пырерки", "ул. Авиаторов",
-                   "ул. Строительная", "ул. Полярная", "ул. Южная", "ул. Оленная", "ул. Рыбников",
-                   "ул. Меньшикова", "ул. Хатанзейского", "ул. Тыко Вылки", "ул. Совхозная", "ул. Заводская",
-                   "ул. Сапрыгина", "ул. Октябрьская", "ул. 60 лет Октября", "ул. Профсоюзная",
-                   "ул. Пионерская", "ул. Победы", "ул. Ненецкая", "ул. Карла Маркса", "ул. Рабочая"),
-    "Искателей": ("ул. Губкина", "ул. Россихина", "ул. Монтажников", "пр-кт Лая-Вожский", "ул. Магистральная",
-                  "ул. Юбилейная", "ул. Нефтяников"),
+    "Нарьян-Мар": (
+        "ул. Ленина",
+        "ул. Смидовича",
+        "ул. Выучейского",
+        "ул. им. А.П. Пырерки",
+        "ул. Авиаторов",
+        "ул. Строительная",
+        "ул. Полярная",
+        "ул. Южная",
+        "ул. Оленная",
+        "ул. Рыбников",
+        "ул. Меньшикова",
+        "ул. Хатанзейского",
+        "ул. Тыко Вылки",
+        "ул. Совхозная",
+        "ул. Заводская",
+        "ул. Сапрыгина",
+        "ул. Октябрьская",
+        "ул. 60 лет Октября",
+        "ул. Профсоюзная",
+        "ул. Пионерская",
+        "ул. Победы",
+        "ул. Ненецкая",
+        "ул. Карла Маркса",
+        "ул. Рабочая",
+    ),
+    "Искателей": (
+        "ул. Губкина",
+        "ул. Россихина",
+        "ул. Монтажников",
+        "пр-кт Лая-Вожский",
+        "ул. Магистральная",
+        "ул. Юбилейная",
+        "ул. Нефтяников",
+    ),
 }
-VILLAGE_STREETS = ("ул. Центральная", "ул. Школьная", "ул. Набережная", "ул. Северная", "ул. Советская",
-                   "ул. Новая", "ул. Молодёжная", "ул. Полевая", "ул. Лесная")
-CENTRES = {"Нарьян-Мар": (67.638, 53.007), "Искателей": (67.680, 53.151), "Андег": (67.920, 52.980),
-           "Великовисочное": (67.250, 52.010), "Несь": (66.600, 44.680), "Усть-Кара": (69.250, 64.980),
-           "Бугрино": (68.800, 49.300), "Коткино": (67.030, 51.150), "Нельмин-Нос": (67.980, 52.940),
-           "Ома": (66.680, 46.500), "Нижняя Пеша": (66.750, 47.770), "Красное": (67.690, 53.450),
-           "Оксино": (67.620, 52.180), "Амдерма": (69.760, 61.680), "Тельвиска": (67.570, 52.920),
-           "Индига": (67.660, 49.010), "Хорей-Вер": (67.420, 58.050), "Харута": (66.830, 59.550),
-           "Шойна": (67.880, 44.140), "Каратайка": (68.730, 61.450)}
+VILLAGE_STREETS = (
+    "ул. Центральная",
+    "ул. Школьная",
+    "ул. Набережная",
+    "ул. Северная",
+    "ул. Советская",
+    "ул. Новая",
+    "ул. Молодёжная",
+    "ул. Полевая",
+    "ул. Лесная",
+)
+CENTRES = {
+    "Нарьян-Мар": (67.638, 53.007),
+    "Искателей": (67.680, 53.151),
+    "Андег": (67.920, 52.980),
+    "Великовисочное": (67.250, 52.010),
+    "Несь": (66.600, 44.680),
+    "Усть-Кара": (69.250, 64.980),
+    "Бугрино": (68.800, 49.300),
+    "Коткино": (67.030, 51.150),
+    "Нельмин-Нос": (67.980, 52.940),
+    "Ома": (66.680, 46.500),
+    "Нижняя Пеша": (66.750, 47.770),
+    "Красное": (67.690, 53.450),
+    "Оксино": (67.620, 52.180),
+    "Амдерма": (69.760, 61.680),
+    "Тельвиска": (67.570, 52.920),
+    "Индига": (67.660, 49.010),
+    "Хорей-Вер": (67.420, 58.050),
+    "Харута": (66.830, 59.550),
+    "Шойна": (67.880, 44.140),
+    "Каратайка": (68.730, 61.450),
+}
 SETTLEMENT_PREFIX = {"городской округ": "г.", "городское поселение": "п."}
-VILLAGE_PREFIX = {"Амдерма": "п.", "Красное": "п.", "Каратайка": "п.", "Харута": "п.", "Хорей-Вер": "п.",
-                  "Бугрино": "п.", "Шойна": "п.", "Индига": "п.", "Нельмин-Нос": "п.", "Усть-Кара": "п.",
-                  "Андег": "д."}
+VILLAGE_PREFIX = {
+    "Амдерма": "п.",
+    "Красное": "п.",
+    "Каратайка": "п.",
+    "Харута": "п.",
+    "Хорей-Вер": "п.",
+    "Бугрино": "п.",
+    "Шойна": "п.",
+    "Индига": "п.",
+    "Нельмин-Нос": "п.",
+    "Усть-Кара": "п.",
+    "Андег": "д.",
+}
 
 
 def female_surname(surname: str) -> str:
@@ -120,8 +197,17 @@ def format_phone(rng: random.Random, digits: str) -> str:
     """The same number written the ways people write it, so that normalisation downstream has work to do."""
     c, a, b, d = digits[:3], digits[3:6], digits[6:8], digits[8:]
     # The ЕПГУ form "+7 9XX XXX-XX-XX" appears twice: it is the most frequent.
-    return rng.choice((f"+7 {c} {a}-{b}-{d}", f"+7 ({c}) {a}-{b}-{d}", f"8{digits}", f"8-{c}-{a}-{b}-{d}",
-                       f"+7{digits}", f"8 ({c}) {a} {b} {d}", f"+7 {c} {a}-{b}-{d}"))
+    return rng.choice(
+        (
+            f"+7 {c} {a}-{b}-{d}",
+            f"+7 ({c}) {a}-{b}-{d}",
+            f"8{digits}",
+            f"8-{c}-{a}-{b}-{d}",
+            f"+7{digits}",
+            f"8 ({c}) {a} {b} {d}",
+            f"+7 {c} {a}-{b}-{d}",
+        )
+    )
 
 
 def settlement_name(municipality: Municipality) -> str:
@@ -145,8 +231,10 @@ def near(rng: random.Random, municipality: Municipality) -> tuple[float, float] 
     if centre is None:
         return None  # a settlement without known coordinates gets no location rather than a wrong one
     spread = 0.02 if municipality.kind in SETTLEMENT_PREFIX else 0.006
-    return (round(centre[0] + rng.uniform(-spread, spread), 5),
-            round(centre[1] + rng.uniform(-2.2 * spread, 2.2 * spread), 5))
+    return (
+        round(centre[0] + rng.uniform(-spread, spread), 5),
+        round(centre[1] + rng.uniform(-2.2 * spread, 2.2 * spread), 5),
+    )
 
 
 def make_person(rng: random.Random, person_id: int, municipality: Municipality) -> Person:
@@ -157,15 +245,30 @@ def make_person(rng: random.Random, person_id: int, municipality: Municipality) 
     digits = rng.choice(MOBILE_CODES) + f"{rng.randrange(10_000_000):07d}"
     email = None
     if rng.random() < 0.7:
-        login = rng.choice((f"{translit(first)}.{translit(surname)}",
-                            f"{translit(surname)}{rng.randint(1, 99)}",
-                            f"{translit(first)[0]}{translit(surname)}{rng.randint(1950, 2007)}"))
+        login = rng.choice(
+            (
+                f"{translit(first)}.{translit(surname)}",
+                f"{translit(surname)}{rng.randint(1, 99)}",
+                f"{translit(first)[0]}{translit(surname)}{rng.randint(1950, 2007)}",
+            )
+        )
         email = f"{login}@{rng.choice(MAIL_DOMAINS)}"
     network = rng.choices(("VK", "OK", "Telegram"), (60, 15, 25))[0]
-    return Person(person_id, surname, first, patronymic(rng.choice(MALE_NAMES), female), female,
-                  digits if rng.random() < 0.95 else None, email, f"{rng.randrange(10**9, 10**10)}", network,
-                  f"{rng.randrange(10**6, 10**9)}", municipality.oktmo, street_address(rng, municipality),
-                  near(rng, municipality))
+    return Person(
+        person_id,
+        surname,
+        first,
+        patronymic(rng.choice(MALE_NAMES), female),
+        female,
+        digits if rng.random() < 0.95 else None,
+        email,
+        f"{rng.randrange(10**9, 10**10)}",
+        network,
+        f"{rng.randrange(10**6, 10**9)}",
+        municipality.oktmo,
+        street_address(rng, municipality),
+        near(rng, municipality),
+    )
 
 
 ANSWERS = {
@@ -188,28 +291,35 @@ def signature(rng: random.Random, person: Person, phone: str | None) -> str | No
 
 
 def answer_text(rng: random.Random, result: str, category: Category) -> str:
-    return f"{rng.choice(('Уважаемый заявитель!', 'Здравствуйте.', ''))} {ANSWERS[result]} " \
-           f"Тема: {category.name.lower()}.".strip()
+    return (
+        f"{rng.choice(('Уважаемый заявитель!', 'Здравствуйте.', ''))} {ANSWERS[result]} "
+        f"Тема: {category.name.lower()}.".strip()
+    )
+
 
 VK_GROUPS, OK_GROUPS, TG_CHANNELS = ("48213377", "170022451"), ("53911857",), ("nmar_live", "nao24_chat")
 
 
-def channel_attrs(rng: random.Random, channel: str, category: Category, person: Person,
-                  repeated: bool) -> dict:
+def channel_attrs(rng: random.Random, channel: str, category: Category, person: Person, repeated: bool) -> dict:
     """What each source adds about an appeal beyond the contract: its own fields, kept in attrs."""
     if channel == "pos":
         return {"fast_track": rng.random() < 0.35}
     if channel == "incident":
         post = rng.randrange(1000, 999_999)
-        url = {"VK": f"https://vk.com/wall-{rng.choice(VK_GROUPS)}_{post}",
-               "OK": f"https://ok.ru/group/{rng.choice(OK_GROUPS)}/topic/{post}",
-               "Telegram": f"https://t.me/{rng.choice(TG_CHANNELS)}/{post}"}[person.network]
+        url = {
+            "VK": f"https://vk.com/wall-{rng.choice(VK_GROUPS)}_{post}",
+            "OK": f"https://ok.ru/group/{rng.choice(OK_GROUPS)}/topic/{post}",
+            "Telegram": f"https://t.me/{rng.choice(TG_CHANNELS)}/{post}",
+        }[person.network]
         kind = "Решаемый" if rng.random() < 0.85 else "Информационный"
         return {"social_network": person.network, "url": url, "incident_type": kind}
     if channel == "letter":
-        return {"kind": rng.choices(("Заявление", "Жалоба", "Предложение"), (60, 30, 10))[0],
-                "form": rng.choices(("Почта", "Электронная почта", "Личный прием"), (30, 55, 15))[0],
-                "collective": rng.random() < 0.04, "repeated": repeated}
+        return {
+            "kind": rng.choices(("Заявление", "Жалоба", "Предложение"), (60, 30, 10))[0],
+            "form": rng.choices(("Почта", "Электронная почта", "Личный прием"), (30, 55, 15))[0],
+            "collective": rng.random() < 0.04,
+            "repeated": repeated,
+        }
     if channel == "portal":
         return {"service_code": "nm-" + category.code.replace(".", "-").replace("_", "-")}
     return {"form": "Телефон" if rng.random() < 0.85 else "Личный прием"}

@@ -10,19 +10,58 @@ from pathlib import Path
 
 import openpyxl
 
-from sources.sample.snapshots import (RESULT_TEXT, Damage, InjectedRow, Snapshot, month_end_exports, naive,
-                                      recent, ru, save_xlsx, snapshot)
-from sources.sample.world import MSK, Appeal, World
 from sources.sample.rubrics import stated
+from sources.sample.snapshots import (
+    RESULT_TEXT,
+    Damage,
+    InjectedRow,
+    Snapshot,
+    month_end_exports,
+    naive,
+    recent,
+    ru,
+    save_xlsx,
+    snapshot,
+)
+from sources.sample.world import MSK, Appeal, World
 
-COLUMNS = ("Номер сообщения", "Дата создания", "Дата регистрации", "Тип", "Категория", "Подкатегория", "Факт",
-           "Текст сообщения", "Адрес", "Широта", "Долгота", "ОКТМО", "Муниципальное образование",
-           "Ответственная организация", "Статус", "Срок ответа", "Дата промежуточного ответа", "Дата ответа",
-           "Текст ответа", "Результат", "Оценка", "Возвращено на доработку", "Ускоренное рассмотрение",
-           "Заявитель", "Телефон", "Электронная почта")
-STATUS_TEXT = {"received": "На модерации", "registered": "Зарегистрировано", "in_progress": "На рассмотрении",
-               "interim": "Промежуточный ответ", "answered": "Ответ направлен", "closed": "Закрыто",
-               "rejected": "Отклонено модератором"}
+COLUMNS = (
+    "Номер сообщения",
+    "Дата создания",
+    "Дата регистрации",
+    "Тип",
+    "Категория",
+    "Подкатегория",
+    "Факт",
+    "Текст сообщения",
+    "Адрес",
+    "Широта",
+    "Долгота",
+    "ОКТМО",
+    "Муниципальное образование",
+    "Ответственная организация",
+    "Статус",
+    "Срок ответа",
+    "Дата промежуточного ответа",
+    "Дата ответа",
+    "Текст ответа",
+    "Результат",
+    "Оценка",
+    "Возвращено на доработку",
+    "Ускоренное рассмотрение",
+    "Заявитель",
+    "Телефон",
+    "Электронная почта",
+)
+STATUS_TEXT = {
+    "received": "На модерации",
+    "registered": "Зарегистрировано",
+    "in_progress": "На рассмотрении",
+    "interim": "Промежуточный ответ",
+    "answered": "Ответ направлен",
+    "closed": "Закрыто",
+    "rejected": "Отклонено модератором",
+}
 REGIME_TEXT = {"fz59": "Обращение по 59-ФЗ", "message": "Сообщение"}
 WINDOW_DAYS = 92
 DAMAGE = {"bad_date": 3, "missing_field": 3}  # extra broken rows over all ПОС files, at any scale
@@ -37,20 +76,32 @@ def row_of(world: World, appeal: Appeal, s: Snapshot) -> dict:
     category = stated(ref, appeal.stated, appeal.rubric, appeal.category_code, s.category_code)
     muni = ref.municipalities[appeal.oktmo]
     return {
-        "Номер сообщения": appeal.appeal_id, "Дата создания": naive(appeal.received_at),
-        "Дата регистрации": naive(s.registered_at), "Тип": REGIME_TEXT[appeal.legal_regime],
-        "Категория": category.parent, "Подкатегория": category.name,
-        "Факт": appeal.theme, "Текст сообщения": appeal.text, "Адрес": appeal.address,
+        "Номер сообщения": appeal.appeal_id,
+        "Дата создания": naive(appeal.received_at),
+        "Дата регистрации": naive(s.registered_at),
+        "Тип": REGIME_TEXT[appeal.legal_regime],
+        "Категория": category.parent,
+        "Подкатегория": category.name,
+        "Факт": appeal.theme,
+        "Текст сообщения": appeal.text,
+        "Адрес": appeal.address,
         "Широта": appeal.location[0] if appeal.location else None,
         "Долгота": appeal.location[1] if appeal.location else None,
-        "ОКТМО": appeal.oktmo, "Муниципальное образование": muni.name,
+        "ОКТМО": appeal.oktmo,
+        "Муниципальное образование": muni.name,
         "Ответственная организация": ref.agencies[s.agency_code].name if s.agency_code else None,
-        "Статус": STATUS_TEXT[s.status], "Срок ответа": naive(s.extended_due_at or s.due_at),
-        "Дата промежуточного ответа": naive(s.interim_at), "Дата ответа": naive(s.answered_at),
-        "Текст ответа": s.answer_text, "Результат": RESULT_TEXT.get(s.result), "Оценка": s.rating,
+        "Статус": STATUS_TEXT[s.status],
+        "Срок ответа": naive(s.extended_due_at or s.due_at),
+        "Дата промежуточного ответа": naive(s.interim_at),
+        "Дата ответа": naive(s.answered_at),
+        "Текст ответа": s.answer_text,
+        "Результат": RESULT_TEXT.get(s.result),
+        "Оценка": s.rating,
         "Возвращено на доработку": s.returns,
         "Ускоренное рассмотрение": "да" if appeal.attrs.get("fast_track") else "нет",
-        "Заявитель": author.get("name"), "Телефон": author.get("phone"), "Электронная почта": author.get("email"),
+        "Заявитель": author.get("name"),
+        "Телефон": author.get("phone"),
+        "Электронная почта": author.get("email"),
     }
 
 
@@ -63,8 +114,16 @@ def _rows(world: World, appeals: list[Appeal], moment: datetime) -> list[dict]:
     return sorted(out, key=lambda r: r["Номер сообщения"])
 
 
-def _write_xlsx(path: Path, moment: datetime, rows: list[dict], kinds: list, text_ids: set, serial_ids: set,
-                shifted: bool, injected: list[InjectedRow]) -> None:
+def _write_xlsx(
+    path: Path,
+    moment: datetime,
+    rows: list[dict],
+    kinds: list,
+    text_ids: set,
+    serial_ids: set,
+    shifted: bool,
+    injected: list[InjectedRow],
+) -> None:
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Сообщения")
     columns = list(COLUMNS)
@@ -97,14 +156,19 @@ def _write_csv(path: Path, rows: list[dict], kinds: list, injected: list[Injecte
         writer = csv.writer(fh, delimiter=",", lineterminator="\r\n")
         writer.writerow(columns)
         for n, (row, kind) in enumerate(zip(rows, kinds), start=2):
-            writer.writerow([ru(v, seconds=True) if isinstance(v, datetime) else "" if v is None else v
-                             for v in (row.get(c) for c in columns)])
+            writer.writerow(
+                [
+                    ru(v, seconds=True) if isinstance(v, datetime) else "" if v is None else v
+                    for v in (row.get(c) for c in columns)
+                ]
+            )
             if kind:
                 injected.append(InjectedRow(path, None, n, kind))
 
 
-def write_pos_exports(world: World, landing: Path, rng: random.Random) -> tuple[list[Path], dict[Path, int],
-                                                                                   list[InjectedRow]]:
+def write_pos_exports(
+    world: World, landing: Path, rng: random.Random
+) -> tuple[list[Path], dict[Path, int], list[InjectedRow]]:
     """Write the ПОС exports under `landing/pos/`; (paths, data rows per file, injected rows)."""
     appeals = [a for a in world.appeals if a.channel == "pos"]
     ids = sorted(a.appeal_id for a in appeals)

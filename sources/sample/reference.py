@@ -116,14 +116,17 @@ class Reference:
         muni = self.municipalities[oktmo]
         city, urban = muni.kind == URBAN_KINDS[0], muni.kind in URBAN_KINDS
         adm = self.administration(oktmo).code
-        routes = {"health": [("nob", 3), ("dzo", 1)] if city else [("crp", 3), ("dzo", 1)],
-                  "education": [("doks", 1)], "social": [("dtszn", 1)],
-                  "housing": [("nkk", 5), (adm, 3), ("dsgkhet", 2)],
-                  # The city's waste operator also serves Искателей; Севержилкомсервис the villages.
-                  "waste": [("kbbo", 1)] if urban else [("szhks", 1)],
-                  "roads": [(adm, 7), ("dsgkhet", 3)],
-                  "transport": [("nmoao", 1)] if category_code == "transport.air" else [("dsgkhet", 1)],
-                  "energy": [("nmes" if city else "nkk", 6), ("dsgkhet", 2)]}
+        routes = {
+            "health": [("nob", 3), ("dzo", 1)] if city else [("crp", 3), ("dzo", 1)],
+            "education": [("doks", 1)],
+            "social": [("dtszn", 1)],
+            "housing": [("nkk", 5), (adm, 3), ("dsgkhet", 2)],
+            # The city's waste operator also serves Искателей; Севержилкомсервис the villages.
+            "waste": [("kbbo", 1)] if urban else [("szhks", 1)],
+            "roads": [(adm, 7), ("dsgkhet", 3)],
+            "transport": [("nmoao", 1)] if category_code == "transport.air" else [("dsgkhet", 1)],
+            "energy": [("nmes" if city else "nkk", 6), ("dsgkhet", 2)],
+        }
         pairs = [(code, w) for code, w in routes.get(sector, [(adm, 1)]) if code in self.agencies]
         return pairs or [(adm, 1)]
 
@@ -178,20 +181,45 @@ def _rows(directory: Path, name: str) -> list[dict[str, str]]:
 @cache
 def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
     # Dicts keep the CSV row order, which keeps every weighted choice over them deterministic.
-    sectors = {r["sector_code"]: Sector(r["sector_code"], r["sector_name"], int(r["sort_order"]))
-               for r in sorted(_rows(directory, "sectors.csv"), key=lambda r: int(r["sort_order"]))}
-    categories = {r["category_code"]: Category(r["category_code"], r["category_name"], r["sector_code"],
-                                               r["totk_code"] or None, r["is_other_bucket"].lower() == "true")
-                  for r in _rows(directory, "categories.csv")}
-    municipalities = {r["oktmo"]: Municipality(r["oktmo"], r["municipality_name"], r["parent_oktmo"] or None,
-                                               r["municipality_kind"], int(r["population"] or 0),
-                                               r["settlement_name"])
-                      for r in _rows(directory, "municipalities.csv")}
-    agencies = {r["agency_code"]: Agency(r["agency_code"], r["agency_name"], r["agency_short_name"],
-                                         r["agency_kind"], r["sector_code"], r["oktmo"] or None)
-                for r in _rows(directory, "agencies.csv")}
-    channels = tuple(r["channel_code"] for r in sorted(_rows(directory, "channels.csv"),
-                                                         key=lambda r: int(r["sort_order"])))
+    sectors = {
+        r["sector_code"]: Sector(r["sector_code"], r["sector_name"], int(r["sort_order"]))
+        for r in sorted(_rows(directory, "sectors.csv"), key=lambda r: int(r["sort_order"]))
+    }
+    categories = {
+        r["category_code"]: Category(
+            r["category_code"],
+            r["category_name"],
+            r["sector_code"],
+            r["totk_code"] or None,
+            r["is_other_bucket"].lower() == "true",
+        )
+        for r in _rows(directory, "categories.csv")
+    }
+    municipalities = {
+        r["oktmo"]: Municipality(
+            r["oktmo"],
+            r["municipality_name"],
+            r["parent_oktmo"] or None,
+            r["municipality_kind"],
+            int(r["population"] or 0),
+            r["settlement_name"],
+        )
+        for r in _rows(directory, "municipalities.csv")
+    }
+    agencies = {
+        r["agency_code"]: Agency(
+            r["agency_code"],
+            r["agency_name"],
+            r["agency_short_name"],
+            r["agency_kind"],
+            r["sector_code"],
+            r["oktmo"] or None,
+        )
+        for r in _rows(directory, "agencies.csv")
+    }
+    channels = tuple(
+        r["channel_code"] for r in sorted(_rows(directory, "channels.csv"), key=lambda r: int(r["sort_order"]))
+    )
     unknown = {c.sector_code for c in categories.values()} - set(sectors)
     if unknown:
         raise ValueError(f"categories.csv names sectors missing from sectors.csv: {sorted(unknown)}")

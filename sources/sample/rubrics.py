@@ -57,8 +57,7 @@ def choose(rng: random.Random, channel: str, category_code: str, forced: bool) -
     return "code", None
 
 
-def stated(ref: Reference, form: str, rubric: tuple[str, str] | None, received_code: str,
-           category_code: str) -> Stated:
+def stated(ref: Reference, form: str, rubric: tuple[str, str] | None, received_code: str, category_code: str) -> Stated:
     """The category as a source shows it: a later correction (`categorized`) always speaks warehouse terms."""
     if category_code == received_code and form == "none":
         return Stated(None, None, None, None)

@@ -8,14 +8,30 @@ import random
 from datetime import time, timedelta
 from pathlib import Path
 
-from sources.sample.snapshots import RESULT_TEXT, Damage, InjectedRow, Snapshot, month_end_exports, recent, ru, \
-    snapshot
-from sources.sample.world import Appeal, World
 from sources.sample.rubrics import stated
+from sources.sample.snapshots import RESULT_TEXT, Damage, InjectedRow, Snapshot, month_end_exports, recent, ru, snapshot
+from sources.sample.world import Appeal, World
 
-COLUMNS = ("Рег. номер", "Дата поступления", "Дата регистрации", "Вид обращения", "Форма поступления",
-           "Код ТОТК", "Тематика", "Краткое содержание", "Корреспондент", "Адрес корреспондента", "Исполнитель",
-           "Срок исполнения", "Продлено до", "Дата ответа", "Результат рассмотрения", "Направлено в", "Повторное", "Коллективное")
+COLUMNS = (
+    "Рег. номер",
+    "Дата поступления",
+    "Дата регистрации",
+    "Вид обращения",
+    "Форма поступления",
+    "Код ТОТК",
+    "Тематика",
+    "Краткое содержание",
+    "Корреспондент",
+    "Адрес корреспондента",
+    "Исполнитель",
+    "Срок исполнения",
+    "Продлено до",
+    "Дата ответа",
+    "Результат рассмотрения",
+    "Направлено в",
+    "Повторное",
+    "Коллективное",
+)
 WINDOW_DAYS = 92
 FZ59_DAYS = 30  # 59-ФЗ ст. 12 ч. 1: the answer is due 30 days after registration
 DAMAGE = {"bad_date": 2, "missing_field": 2}
@@ -43,17 +59,24 @@ def row_of(world: World, appeal: Appeal, s: Snapshot, date_only: bool) -> dict:
     category = stated(ref, appeal.stated, appeal.rubric, appeal.category_code, s.category_code)
     due = s.registered_at + timedelta(days=FZ59_DAYS) if s.registered_at else None
     return {
-        "Рег. номер": appeal.appeal_id, "Дата поступления": ru(appeal.received_at),
+        "Рег. номер": appeal.appeal_id,
+        "Дата поступления": ru(appeal.received_at),
         "Дата регистрации": ru(s.registered_at, with_time=not date_only),
-        "Вид обращения": appeal.attrs.get("kind", ""), "Форма поступления": appeal.attrs.get("form", ""),
-        "Код ТОТК": category.totk or "", "Тематика": category.name or "",
+        "Вид обращения": appeal.attrs.get("kind", ""),
+        "Форма поступления": appeal.attrs.get("form", ""),
+        "Код ТОТК": category.totk or "",
+        "Тематика": category.name or "",
         "Краткое содержание": appeal.text,
-        "Корреспондент": appeal.author.get("name", ""), "Адрес корреспондента": appeal.person.address,
+        "Корреспондент": appeal.author.get("name", ""),
+        "Адрес корреспондента": appeal.person.address,
         "Исполнитель": ref.agencies[s.agency_code].name if s.agency_code else "",
-        "Срок исполнения": ru(due, with_time=False), "Продлено до": ru(s.extended_due_at, with_time=False),
-        "Дата ответа": ru(s.answered_at), "Результат рассмотрения": result_text(s),
+        "Срок исполнения": ru(due, with_time=False),
+        "Продлено до": ru(s.extended_due_at, with_time=False),
+        "Дата ответа": ru(s.answered_at),
+        "Результат рассмотрения": result_text(s),
         "Направлено в": ref.agencies[s.redirected_to].name if s.redirected_to else "",
-        "Повторное": _yes(appeal.attrs.get("repeated")), "Коллективное": _yes(appeal.attrs.get("collective")),
+        "Повторное": _yes(appeal.attrs.get("repeated")),
+        "Коллективное": _yes(appeal.attrs.get("collective")),
     }
 
 
@@ -68,8 +91,9 @@ def _write(path: Path, rows: list[dict], kinds: list, injected: list[InjectedRow
                 injected.append(InjectedRow(path, None, n, kind))
 
 
-def write_sed_csv(world: World, landing: Path, rng: random.Random) -> tuple[list[Path], dict[Path, int],
-                                                                            list[InjectedRow]]:
+def write_sed_csv(
+    world: World, landing: Path, rng: random.Random
+) -> tuple[list[Path], dict[Path, int], list[InjectedRow]]:
     """Write the СЭД card exports under `landing/letter/`; (paths, data rows per file, injected rows)."""
     appeals = [a for a in world.appeals if a.channel == "letter"]
     ids = sorted(a.appeal_id for a in appeals)
@@ -92,4 +116,3 @@ def write_sed_csv(world: World, landing: Path, rng: random.Random) -> tuple[list
         paths.append(path)
         counts[path] = len(rows)
     return paths, counts, injected
-

@@ -14,8 +14,13 @@ from pathlib import Path
 from sources.sample.world import MSK, Appeal, World
 
 # ССТУ results as the systems print them; the world's codes come from world.RESULTS.
-RESULT_TEXT = {"supported": "Поддержано", "measures_taken": "Меры приняты", "explained": "Разъяснено",
-               "not_supported": "Не поддержано", "answered": "Дан ответ автору"}
+RESULT_TEXT = {
+    "supported": "Поддержано",
+    "measures_taken": "Меры приняты",
+    "explained": "Разъяснено",
+    "not_supported": "Не поддержано",
+    "answered": "Дан ответ автору",
+}
 
 
 @dataclass
@@ -66,8 +71,7 @@ def snapshot(appeal: Appeal, moment: datetime) -> Snapshot | None:
             s.interim_at = s.interim_at or e.occurred_at
             s.status = "interim"
         elif e.event_type == "answered":
-            s.answered_at, s.result, s.answer_text, s.status = e.occurred_at, f["result"], f["answer_text"], \
-                "answered"
+            s.answered_at, s.result, s.answer_text, s.status = e.occurred_at, f["result"], f["answer_text"], "answered"
         elif e.event_type == "returned":
             s.returns, s.status = s.returns + 1, "in_progress"
         elif e.event_type == "rated":
@@ -127,8 +131,16 @@ class Damage:
             for _ in range(total):
                 self.by_file.setdefault(rng.randrange(files), []).append(kind)
 
-    def apply(self, rng: random.Random, file_index: int, rows: list[dict], kinds: list[str | None], id_col: str,
-              date_col: str, year: int) -> None:
+    def apply(
+        self,
+        rng: random.Random,
+        file_index: int,
+        rows: list[dict],
+        kinds: list[str | None],
+        id_col: str,
+        date_col: str,
+        year: int,
+    ) -> None:
         """Insert the damaged copies planned for this file into `rows`, their kinds into `kinds`."""
         for kind in self.by_file.get(file_index, []) if rows else []:
             source = rng.randrange(len(rows))

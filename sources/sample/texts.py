@@ -15,20 +15,43 @@ from pathlib import Path
 
 PHRASES = Path(__file__).with_name("phrases.csv")
 OPENERS = {
-    "letter": ("Уважаемый Юрий Васильевич! ", "Уважаемые специалисты! ", "Обращаюсь к вам по вопросу: ",
-               "Прошу рассмотреть моё обращение. ", "Добрый день. ", ""),
-    "hotline": ("Заявитель сообщает, что ", "Гр. жалуется: ", "Позвонил житель, ", "Со слов заявителя, ",
-                "Обратилась жительница: ", ""),
+    "letter": (
+        "Уважаемый Юрий Васильевич! ",
+        "Уважаемые специалисты! ",
+        "Обращаюсь к вам по вопросу: ",
+        "Прошу рассмотреть моё обращение. ",
+        "Добрый день. ",
+        "",
+    ),
+    "hotline": (
+        "Заявитель сообщает, что ",
+        "Гр. жалуется: ",
+        "Позвонил житель, ",
+        "Со слов заявителя, ",
+        "Обратилась жительница: ",
+        "",
+    ),
     "incident": ("", "", "", "Админ, ", "Подскажите, ", "Люди добрые, ", "Опять двадцать пять. "),
     "pos": ("", "", "Здравствуйте! ", "Добрый день. ", "Прошу помочь. "),
     "portal": ("", "", "Здравствуйте. ", "Прошу принять меры: "),
 }
 CLOSERS = {
-    "letter": (" Прошу принять меры и дать ответ в установленный срок.", " Прошу разобраться.",
-               " Ответ прошу направить почтой.", ""),
+    "letter": (
+        " Прошу принять меры и дать ответ в установленный срок.",
+        " Прошу разобраться.",
+        " Ответ прошу направить почтой.",
+        "",
+    ),
     "hotline": (" Просит принять меры.", " Просит перезвонить.", ""),
-    "incident": ("", "", " Сколько можно?", " Когда это закончится?", " Куда смотрит администрация?",
-                 " Помогите!", " Спасибо за ответ."),
+    "incident": (
+        "",
+        "",
+        " Сколько можно?",
+        " Когда это закончится?",
+        " Куда смотрит администрация?",
+        " Помогите!",
+        " Спасибо за ответ.",
+    ),
     "pos": ("", " Прошу разобраться.", " Когда это решат?", " Жду ответа.", " Обращаюсь не первый раз."),
     "portal": ("", " Прошу принять меры.", " Жду ответа."),
 }
@@ -83,12 +106,12 @@ def typo(rng: random.Random, word: str) -> str:
     i = rng.randrange(1, len(word) - 1)
     kind = rng.random()
     if kind < 0.5 and word[i] in SWAPS:
-        return word[:i] + SWAPS[word[i]] + word[i + 1:]
+        return word[:i] + SWAPS[word[i]] + word[i + 1 :]
     if kind < 0.7:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind < 0.85:
         return word[:i] + word[i] + word[i:]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:] if i + 2 <= len(word) else word
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :] if i + 2 <= len(word) else word
 
 
 def noisy(rng: random.Random, text: str, channel: str) -> str:
@@ -120,8 +143,17 @@ def sentence(statement: str) -> str:
     return statement if statement[-1:] in ".!?" else statement + "."
 
 
-def compose(rng: random.Random, channel: str, category_code: str, sector: str, topic: str | None,
-            place: str | None, repeated: bool, signature: str | None, second: tuple[str, str] | None) -> str:
+def compose(
+    rng: random.Random,
+    channel: str,
+    category_code: str,
+    sector: str,
+    topic: str | None,
+    place: str | None,
+    repeated: bool,
+    signature: str | None,
+    second: tuple[str, str] | None,
+) -> str:
     """A whole message: opener, the problem, maybe a detail, a place, a second problem, a closer."""
     p = phrases()
     opener = rng.choice(OPENERS[channel])

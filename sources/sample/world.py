@@ -14,8 +14,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sources.sample import people, rubrics, texts
-from sources.sample.reference import (CHANNELS, Category, ChannelPlan, Municipality, Reference, WorkCalendar,
-                                      load_reference)
+from sources.sample.reference import (
+    CHANNELS,
+    Category,
+    ChannelPlan,
+    Municipality,
+    Reference,
+    WorkCalendar,
+    load_reference,
+)
 
 MSK = ZoneInfo("Europe/Moscow")
 DAY = timedelta(days=1)
@@ -25,24 +32,50 @@ BUCKET_SHARE = 0.12  # share of each sector in its «прочие по напр�
 SECOND_PROBLEM_SHARE = 0.06  # messages that raise a second, unrelated problem
 PERSONS_PER_YEAR = 23_000  # pool size that gives ≈ 9,000 distinct authors among 12,500 appeals
 # Housing leads everywhere in regional feedback statistics; the other blocks share the rest.
-SECTOR_WEIGHTS = {"health": 12, "education": 7, "social": 9, "housing": 28, "waste": 7, "roads": 12,
-                  "transport": 7, "energy": 6, "other": 12}
+SECTOR_WEIGHTS = {
+    "health": 12,
+    "education": 7,
+    "social": 9,
+    "housing": 28,
+    "waste": 7,
+    "roads": 12,
+    "transport": 7,
+    "energy": 6,
+    "other": 12,
+}
 # Monthly factors, January first: what Arctic residents write about follows the season.
 WINTER = (3.0, 3.0, 2.6, 1.6, 0.6, 0.25, 0.2, 0.2, 0.5, 1.4, 2.4, 3.0)
 SPRING = (0.6, 0.6, 1.0, 2.4, 3.0, 1.8, 1.0, 0.9, 0.9, 0.8, 0.6, 0.6)
 SUMMER = (0.4, 0.4, 0.5, 0.8, 1.6, 2.6, 3.0, 2.8, 1.8, 0.8, 0.5, 0.4)
 NAVIGATION = (0.1, 0.1, 0.1, 0.1, 0.6, 2.6, 3.2, 3.2, 2.4, 1.0, 0.2, 0.1)
 WINTER_ROADS = (3.0, 3.0, 3.0, 2.4, 0.4, 0.1, 0.1, 0.1, 0.1, 0.3, 1.2, 2.6)
-SEASONS = {"housing.heating": WINTER, "roads.snow": WINTER, "energy.fuel": WINTER,
-           "roads.maintenance": SPRING, "roads.sidewalks": SPRING, "waste.removal": SUMMER,
-           "waste.dumps": SUMMER, "waste.container_sites": SUMMER, "other.landscaping": SUMMER,
-           "transport.water": NAVIGATION, "transport.winter_roads": WINTER_ROADS}
+SEASONS = {
+    "housing.heating": WINTER,
+    "roads.snow": WINTER,
+    "energy.fuel": WINTER,
+    "roads.maintenance": SPRING,
+    "roads.sidewalks": SPRING,
+    "waste.removal": SUMMER,
+    "waste.dumps": SUMMER,
+    "waste.container_sites": SUMMER,
+    "other.landscaping": SUMMER,
+    "transport.water": NAVIGATION,
+    "transport.winter_roads": WINTER_ROADS,
+}
 VOLUME = (1.1, 1.05, 1.05, 1.0, 1.0, 0.9, 0.85, 0.85, 0.95, 1.0, 1.1, 1.15)
 RESULTS = {"supported": 25, "measures_taken": 25, "explained": 35, "not_supported": 10, "answered": 5}
 RATINGS = {5: 45, 4: 20, 3: 10, 2: 10, 1: 15}
-STATUS_AFTER = {"received": "received", "registered": "registered", "assigned": "in_progress",
-                "redirected": "in_progress", "interim_answer": "in_progress", "answered": "answered",
-                "returned": "returned", "closed": "closed", "rejected": "rejected"}
+STATUS_AFTER = {
+    "received": "received",
+    "registered": "registered",
+    "assigned": "in_progress",
+    "redirected": "in_progress",
+    "interim_answer": "in_progress",
+    "answered": "answered",
+    "returned": "returned",
+    "closed": "closed",
+    "rejected": "rejected",
+}
 
 
 @dataclass
@@ -128,14 +161,12 @@ class _Builder:
         self.calendar = WorkCalendar(year, year + 1)
         self.working = self.calendar.working
         self.days = [d for d in sorted(self.working | self.calendar.rest) if d.year == year]
-        self.day_cum = list(accumulate(VOLUME[d.month - 1] * (1 if d in self.working else 0.4)
-                                       for d in self.days))
+        self.day_cum = list(accumulate(VOLUME[d.month - 1] * (1 if d in self.working else 0.4) for d in self.days))
         self.workdays = [d for d in self.days if d in self.working]
         self.places = ref.inhabited()
         self.place_cum = list(accumulate(m.population for m in self.places))
         total = self.place_cum[-1]
-        self.pool = {m.oktmo: max(3, round(PERSONS_PER_YEAR * scale * m.population / total))
-                     for m in self.places}
+        self.pool = {m.oktmo: max(3, round(PERSONS_PER_YEAR * scale * m.population / total)) for m in self.places}
         self.persons: dict[tuple[str, int], people.Person] = {}
         self.sectors, self.sector_cum, self.category_cum = list(ref.sectors), {}, {}
         for month in range(12):
@@ -171,8 +202,15 @@ class _Builder:
         else:
             d = day or rng.choices(self.days, cum_weights=self.day_cum)[0]
             r = rng.random()
-            hour = (rng.uniform(9, 23) if d not in self.working else rng.uniform(9, 18) if r < 0.72
-                    else rng.uniform(18, 23) if r < 0.92 else rng.uniform(6, 9))
+            hour = (
+                rng.uniform(9, 23)
+                if d not in self.working
+                else rng.uniform(9, 18)
+                if r < 0.72
+                else rng.uniform(18, 23)
+                if r < 0.92
+                else rng.uniform(6, 9)
+            )
         return datetime(d.year, d.month, d.day, tzinfo=MSK) + timedelta(seconds=int(hour * 3600))
 
     def category(self, month: int) -> Category:
@@ -191,8 +229,16 @@ class _Builder:
             self.persons[muni.oktmo, idx] = people.make_person(self.rng, len(self.persons) + 1, muni)
         return self.persons[muni.oktmo, idx]
 
-    def appeal(self, channel: str, category: Category, received: datetime, person: people.Person,
-               muni: Municipality, repeat_of: Appeal | None = None, forced: bool = False) -> Appeal:
+    def appeal(
+        self,
+        channel: str,
+        category: Category,
+        received: datetime,
+        person: people.Person,
+        muni: Municipality,
+        repeat_of: Appeal | None = None,
+        forced: bool = False,
+    ) -> Appeal:
         rng, plan = self.rng, CHANNELS[channel]
         regime = "fz59" if rng.random() < plan.fz59_share else "message"
         if repeat_of is not None:  # the same problem at the same place, told again
@@ -212,15 +258,40 @@ class _Builder:
         if rng.random() < SECOND_PROBLEM_SHARE:
             other = rng.choice(list(self.ref.categories.values()))
             second = (other.code, other.sector_code)
-        text = texts.compose(rng, channel, category.code, category.sector_code, theme and theme.lower(),
-                             address or people.settlement_name(muni), repeat_of is not None,
-                             people.signature(rng, person, author.get("phone")), second)
+        text = texts.compose(
+            rng,
+            channel,
+            category.code,
+            category.sector_code,
+            theme and theme.lower(),
+            address or people.settlement_name(muni),
+            repeat_of is not None,
+            people.signature(rng, person, author.get("phone")),
+            second,
+        )
         attrs = people.channel_attrs(rng, channel, category, person, repeat_of is not None)
         if theme:
             attrs["theme"] = theme
         form, rubric = rubrics.choose(rng, channel, category.code, forced)
-        ap = Appeal(plan.source, channel, regime, category.sector_code, category.code, muni.oktmo, person,
-                    author, address, location, text, attrs, received, theme, repeat_of, form, rubric)
+        ap = Appeal(
+            plan.source,
+            channel,
+            regime,
+            category.sector_code,
+            category.code,
+            muni.oktmo,
+            person,
+            author,
+            address,
+            location,
+            text,
+            attrs,
+            received,
+            theme,
+            repeat_of,
+            form,
+            rubric,
+        )
         self.lifecycle(ap)
         return ap
 
@@ -235,10 +306,17 @@ class _Builder:
         rng, ref, plan, t0 = self.rng, self.ref, CHANNELS[ap.channel], ap.received_at
         # ПОС and the portal state their own deadline: 30 days, and about 10 working days.
         due = {"pos": t0 + 30 * DAY, "portal": self.calendar.add_working_days(t0, 10)}.get(ap.channel)
-        fields = {"legal_regime": ap.legal_regime, "category": self.category_field(ap),
-                  "municipality": ref.municipality_object(ap.oktmo), "text": ap.text, "author": ap.author,
-                  "address": ap.address, "attrs": ap.attrs, "due_at": due,
-                  "location": ap.location and {"lat": ap.location[0], "lon": ap.location[1]}}
+        fields = {
+            "legal_regime": ap.legal_regime,
+            "category": self.category_field(ap),
+            "municipality": ref.municipality_object(ap.oktmo),
+            "text": ap.text,
+            "author": ap.author,
+            "address": ap.address,
+            "attrs": ap.attrs,
+            "due_at": due,
+            "location": ap.location and {"lat": ap.location[0], "lon": ap.location[1]},
+        }
         events = [SimEvent("received", t0, {k: v for k, v in fields.items() if v is not None})]
         ap.events = events
         if rng.random() < 0.03:  # spam, moderation refusal, duplicate: nothing follows
@@ -270,7 +348,8 @@ class _Builder:
                 steps.append(SimEvent("categorized", self.work(self.after(t, 3600, 2 * 86400)), fix))
         if rng.random() < 0.08:  # by competence, within the 7 days of 59-ФЗ
             others = [c for c, _ in pairs if c != agency] or [
-                a.code for a in ref.agencies.values() if a.kind == "regional_body" and a.code != agency]
+                a.code for a in ref.agencies.values() if a.kind == "regional_body" and a.code != agency
+            ]
             moved = {"agency": ref.agency_object(rng.choice(others))}
             if rng.random() < 0.2:
                 deadline += rng.randint(5, 20) * DAY
@@ -293,15 +372,27 @@ class _Builder:
         outcome = rng.random()  # below 0.01: never answered at all
         if 0.01 <= outcome < 0.06:  # withdrawn by the author, or an informational post that needs no answer
             informational = ap.attrs.get("incident_type") == "Информационный"
-            steps.append(SimEvent("closed", self.after(last, 86400, 10 * 86400),
-                                  {"attrs": {"reason": "informational" if informational else "withdrawn"}}))
+            steps.append(
+                SimEvent(
+                    "closed",
+                    self.after(last, 86400, 10 * 86400),
+                    {"attrs": {"reason": "informational" if informational else "withdrawn"}},
+                )
+            )
         elif outcome >= 0.06:
             self.answer(ap, plan, category, steps, last, deadline)
         events.extend(steps)
         ap.events = [e for e in events if e.occurred_at <= self.data_end]  # the extraction sees no future
 
-    def answer(self, ap: Appeal, plan: ChannelPlan, category: Category, steps: list[SimEvent], last: datetime,
-               deadline: datetime) -> None:
+    def answer(
+        self,
+        ap: Appeal,
+        plan: ChannelPlan,
+        category: Category,
+        steps: list[SimEvent],
+        last: datetime,
+        deadline: datetime,
+    ) -> None:
         rng = self.rng
         if rng.random() < 0.09:  # late; office hours and redirects push a few more past the deadline
             t_ans = self.after(deadline, 7200, 12 * 86400)
@@ -322,8 +413,11 @@ class _Builder:
             final = self.work(self.after(t_ret, 2 * 86400, 20 * 86400))
             steps.append(self.answered(final, category))
         if rng.random() < plan.rated_share:
-            rating = rng.choice((1, 1, 2)) if returned and rng.random() < 0.8 else \
-                rng.choices(tuple(RATINGS), tuple(RATINGS.values()))[0]
+            rating = (
+                rng.choice((1, 1, 2))
+                if returned and rng.random() < 0.8
+                else rng.choices(tuple(RATINGS), tuple(RATINGS.values()))[0]
+            )
             final = self.after(final, 600, 5 * 86400)
             steps.append(SimEvent("rated", final, {"rating": rating}))
         if rng.random() < plan.closed_share:
@@ -331,12 +425,12 @@ class _Builder:
 
     def answered(self, moment: datetime, category: Category) -> SimEvent:
         result = self.rng.choices(tuple(RESULTS), tuple(RESULTS.values()))[0]
-        return SimEvent("answered", moment, {"result": result,
-                                             "answer_text": people.answer_text(self.rng, result, category)})
+        return SimEvent(
+            "answered", moment, {"result": result, "answer_text": people.answer_text(self.rng, result, category)}
+        )
 
 
-def build_world(year: int = 2025, seed: int = 20251, scale: float = 1.0,
-                rng: random.Random | None = None) -> World:
+def build_world(year: int = 2025, seed: int = 20251, scale: float = 1.0, rng: random.Random | None = None) -> World:
     """The same (year, seed, scale) always gives the same world; pass `rng` to continue one stream."""
     rng = rng or random.Random(seed)
     ref = load_reference()
@@ -346,8 +440,11 @@ def build_world(year: int = 2025, seed: int = 20251, scale: float = 1.0,
     repeats = round(total * REPEAT_SHARE)
     base: list[Appeal] = []
     for i in range(total - repeats):
-        channel = b.channels[i % len(b.channels)] if i < len(forced) else \
-            rng.choices(b.channels, cum_weights=b.channel_cum)[0]
+        channel = (
+            b.channels[i % len(b.channels)]
+            if i < len(forced)
+            else rng.choices(b.channels, cum_weights=b.channel_cum)[0]
+        )
         received = b.received_at(channel)
         category = forced[i] if i < len(forced) else b.category(received.month)
         muni = rng.choices(b.places, cum_weights=b.place_cum)[0]
@@ -362,8 +459,16 @@ def build_world(year: int = 2025, seed: int = 20251, scale: float = 1.0,
         received = b.received_at(channel, first.received_at.date() + rng.randint(1, 25) * DAY)
         if received.year != year:
             continue
-        extra.append(b.appeal(channel, ref.categories[first.category_code], received, first.person,
-                              ref.municipalities[first.oktmo], repeat_of=first))
+        extra.append(
+            b.appeal(
+                channel,
+                ref.categories[first.category_code],
+                received,
+                first.person,
+                ref.municipalities[first.oktmo],
+                repeat_of=first,
+            )
+        )
     appeals = sorted(base + extra, key=lambda a: a.received_at)
     counters: dict[str, int] = {}
     for ap in appeals:  # ids follow receipt order within each source

@@ -15,29 +15,59 @@ def one(condition: str = "true") -> str:
 
 EXPECTATION_CASES = [
     ("mart_sector_monthly", "update {t} set answered = incoming + 1 where " + one(), "incoming >= answered"),
-    ("mart_sector_kpi", "update {t} set first_reaction_p90_hours = first_reaction_median_hours - 1 where "
-     + one("first_reaction_median_hours > 0"), "first_reaction_p90_hours >= first_reaction_median_hours"),
-    ("mart_agency_rating", "update {t} set score = 50 where " + one("incoming < min_volume"),
-     "ниже минимального объема оценки нет"),
-    ("mart_deadline_control", "update {t} set working_days_left = null where " + one("control_status = 'open_overdue'"),
-     "остаток времени есть ровно у обращений в работе"),
-    ("mart_conflicts", "update {t} set rating = 4 where " + one("reason_code = 'negative_rating'"),
-     "негативная оценка — не выше 2"),
-    ("mart_kpi_values", "update {t} set value = value + 1 where "
-     + one("slice_kind = 'category' and indicator = 'incoming'"),
-     "количества: сумма по разрезу category = значение разреза sector"),
-    ("mart_category_targets", "update {t} set is_met = not is_met where " + one("is_met is not null"),
-     "выполнен ⇔ факт не ниже (at_least) или не выше (at_most) цели"),
-    ("mart_regional_problems", "update {t} set volume_rank = volume_rank + 5 where " + one("row_kind = 'category'"),
-     "место по объему = 1 + больших в блоке"),
-    ("mart_repeat_appeals", "update {t} set subject_key = 'Иванов Иван Иванович' where " + one(),
-     "псевдоним — HMAC-SHA256 (64 hex), не персональные данные"),
-    ("mart_restatements", "insert into {t} (period, period_kind, period_start, slice_kind, slice_code, indicator,"
-     " first_value, now_value, difference, is_restated, is_revised_in_reports, last_revision) values ('2025-10',"
-     " 'month', '2025-10-01', 'region', 'nao', 'incoming', 10, 12, 2, false, false, 1)",
-     "пересчитано ⇔ сейчас ≠ впервые"),
-    ("mart_workload", "update {t} set staff_proposed = staff_proposed + 1 where " + one("incoming > 0"),
-     "предложение = нужно сотрудников, вверх до целого"),
+    (
+        "mart_sector_kpi",
+        "update {t} set first_reaction_p90_hours = first_reaction_median_hours - 1 where "
+        + one("first_reaction_median_hours > 0"),
+        "first_reaction_p90_hours >= first_reaction_median_hours",
+    ),
+    (
+        "mart_agency_rating",
+        "update {t} set score = 50 where " + one("incoming < min_volume"),
+        "ниже минимального объема оценки нет",
+    ),
+    (
+        "mart_deadline_control",
+        "update {t} set working_days_left = null where " + one("control_status = 'open_overdue'"),
+        "остаток времени есть ровно у обращений в работе",
+    ),
+    (
+        "mart_conflicts",
+        "update {t} set rating = 4 where " + one("reason_code = 'negative_rating'"),
+        "негативная оценка — не выше 2",
+    ),
+    (
+        "mart_kpi_values",
+        "update {t} set value = value + 1 where " + one("slice_kind = 'category' and indicator = 'incoming'"),
+        "количества: сумма по разрезу category = значение разреза sector",
+    ),
+    (
+        "mart_category_targets",
+        "update {t} set is_met = not is_met where " + one("is_met is not null"),
+        "выполнен ⇔ факт не ниже (at_least) или не выше (at_most) цели",
+    ),
+    (
+        "mart_regional_problems",
+        "update {t} set volume_rank = volume_rank + 5 where " + one("row_kind = 'category'"),
+        "место по объему = 1 + больших в блоке",
+    ),
+    (
+        "mart_repeat_appeals",
+        "update {t} set subject_key = 'Иванов Иван Иванович' where " + one(),
+        "псевдоним — HMAC-SHA256 (64 hex), не персональные данные",
+    ),
+    (
+        "mart_restatements",
+        "insert into {t} (period, period_kind, period_start, slice_kind, slice_code, indicator,"
+        " first_value, now_value, difference, is_restated, is_revised_in_reports, last_revision) values ('2025-10',"
+        " 'month', '2025-10-01', 'region', 'nao', 'incoming', 10, 12, 2, false, false, 1)",
+        "пересчитано ⇔ сейчас ≠ впервые",
+    ),
+    (
+        "mart_workload",
+        "update {t} set staff_proposed = staff_proposed + 1 where " + one("incoming > 0"),
+        "предложение = нужно сотрудников, вверх до целого",
+    ),
     ("dim_kpis", "delete from {t} where " + one(), "ровно показатели каталога"),
 ]
 
@@ -48,16 +78,26 @@ TOTALS_CASES = [
     ("mart_agency_rating", "update {t} set incoming = incoming + 1 where " + one("period_kind = 'quarter'")),
     ("mart_deadline_control", "delete from {t} where " + one("control_status = 'answered_late'")),
     ("mart_conflicts", "delete from {t} where " + one("reason_code = 'returned'")),
-    ("mart_kpi_values", "update {t} set value = value + 1 where "
-     + one("period_kind = 'month' and slice_kind = 'sector' and indicator = 'answered'")),
-    ("mart_regional_problems", "update {t} set incoming = incoming + 1 where "
-     + one("row_kind = 'category' and period_kind = 'month'")),
+    (
+        "mart_kpi_values",
+        "update {t} set value = value + 1 where "
+        + one("period_kind = 'month' and slice_kind = 'sector' and indicator = 'answered'"),
+    ),
+    (
+        "mart_regional_problems",
+        "update {t} set incoming = incoming + 1 where " + one("row_kind = 'category' and period_kind = 'month'"),
+    ),
     ("mart_workload", "update {t} set incoming = incoming + 1 where " + one("period_kind = 'month'")),
 ]
 
 # What the totals read besides the mart, copied into the same picture.
-SHARED = ("marts.fct_appeals", "marts.fct_appeal_events", "marts.fct_appeal_measures", "marts.dim_dates",
-          "intermediate.int_build_horizon")
+SHARED = (
+    "marts.fct_appeals",
+    "marts.fct_appeal_events",
+    "marts.fct_appeal_measures",
+    "marts.dim_dates",
+    "intermediate.int_build_horizon",
+)
 
 
 def broken_copy(conn: psycopg.Connection, model: str, suffix: str, breaking: str) -> None:

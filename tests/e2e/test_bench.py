@@ -21,8 +21,12 @@ def test_bench_at_scale_one(tsur_env, server_url, dbt_manifest, tmp_path):
     sample = generate_sample(tmp_path / "sample", formats="canonical")
     lines = sum(path.read_bytes().count(b"\n") for path in sample.paths)
 
-    proc = subprocess.run([sys.executable, "-m", "orchestration.cli", "bench", "--scale", "1", "--repeats", "1",
-                           "--json"], capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "bench", "--scale", "1", "--repeats", "1", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     result = json.loads(proc.stdout)
 
@@ -37,8 +41,13 @@ def test_bench_at_scale_one(tsur_env, server_url, dbt_manifest, tmp_path):
     assert 0 < build["late_events"] <= data["late_lines"]
     assert 0 < build["appeals_touched"] < data["appeals"] / 10
     assert build["full_work_seconds"] > 0 and build["incremental_work_seconds"] > 0
-    assert {m for m, _ in build["full_slowest_models"]} & {"fct_appeals", "fct_appeal_events", "int_appeal_events",
-                                                             "mart_conflicts", "mart_deadline_control"}
+    assert {m for m, _ in build["full_slowest_models"]} & {
+        "fct_appeals",
+        "fct_appeal_events",
+        "int_appeal_events",
+        "mart_conflicts",
+        "mart_deadline_control",
+    }
 
     dashboards = result["dashboards"]
     assert len(dashboards) == 10 and all(d["equal"] and d["rows"] > 0 for d in dashboards)

@@ -16,8 +16,8 @@ from psycopg import sql
 from exports.bi import launcher
 from exports.bi.connection import check_read_only
 from exports.bi.dashboard import CHARTS, DUE_SOON_DAYS
+from lib.roles import ensure_roles, scram_verifier
 from orchestration.defs.transform.assets import dbt_run_config
-from orchestration.roles import ensure_roles, scram_verifier
 from tests.conftest import fresh_database, project_env
 from tests.dbroles import login_url, private_roles
 
@@ -37,16 +37,12 @@ def built(server_url, dbt_manifest, tmp_path_factory):
     """The sample year at scale 0.04 built by the Dagster job, and a login that is a member of the BI role."""
     import dagster as dg
 
+    from lib.warehouse import Warehouse
     from orchestration.definitions import defs
-    from orchestration.warehouse import Warehouse
     from sources.sample import generate_sample
 
     folder = tmp_path_factory.mktemp("bi")
-    with (
-        fresh_database(server_url) as url,
-        project_env(url, folder),
-        private_roles(url, server_url, extra=()) as names,
-    ):
+    with fresh_database(server_url) as url, project_env(url, folder), private_roles(url, server_url, extra=()) as names:
         login = f"{names.bi}_superset"
         warehouse = Warehouse().start()
         generate_sample(warehouse.settings.landing_dir, scale=0.04, formats="canonical")
@@ -54,9 +50,7 @@ def built(server_url, dbt_manifest, tmp_path_factory):
             ensure_roles(conn, names)
             conn.execute(
                 sql.SQL("create role {} login password {} in role {}").format(
-                    sql.Identifier(login),
-                    sql.Literal(scram_verifier(LOGIN_PASSWORD)),
-                    sql.Identifier(names.bi),
+                    sql.Identifier(login), sql.Literal(scram_verifier(LOGIN_PASSWORD)), sql.Identifier(names.bi)
                 )
             )
         try:
@@ -98,12 +92,7 @@ def shown(built):
             first = launcher.provision(home, port, ADMIN_PASSWORD, uri)
             again = launcher.provision(home, port, ADMIN_PASSWORD, uri)
             check = subprocess.run(
-                [
-                    str(python),
-                    str(Path(launcher.HERE) / "browser_check.py"),
-                    f"http://127.0.0.1:{port}",
-                    str(shots),
-                ],
+                [str(python), str(Path(launcher.HERE) / "browser_check.py"), f"http://127.0.0.1:{port}", str(shots)],
                 env={**launcher.superset_env(home), "TSUR_BI_ADMIN_PASSWORD": ADMIN_PASSWORD},
                 capture_output=True,
                 text=True,
@@ -125,8 +114,7 @@ def marts(warehouse):
 
 def latest_month(conn) -> object:
     return conn.execute(
-        "select max(period_start) from marts.mart_kpi_values"
-        " where period_kind = 'month' and slice_kind = 'region'"
+        "select max(period_start) from marts.mart_kpi_values where period_kind = 'month' and slice_kind = 'region'"
     ).fetchone()[0]
 
 
@@ -229,9 +217,7 @@ def test_tables_equal_the_marts(shown):
     assert rating and sorted(shown_rating) == sorted(rating)
     shown_sectors = {r[0]: as_number(r[1]) for r in rows_of(charts["Показатели отраслевых блоков"])}
     assert shown_sectors == {k: float(v) for k, v in sectors.items()} and shown_sectors
-    shown_municipal = {
-        r[0]: as_number(r[1]) for r in rows_of(charts["Проблемы по муниципальным образованиям"])
-    }
+    shown_municipal = {r[0]: as_number(r[1]) for r in rows_of(charts["Проблемы по муниципальным образованиям"])}
     assert {k: v for k, v in shown_municipal.items() if k in municipalities} == {
         k: float(v) for k, v in municipalities.items()
     }

@@ -23,7 +23,7 @@ def run_job(name: str) -> None:
 @pytest.fixture(scope="module")
 def built(server_url, dbt_manifest, tmp_path_factory):
     """The native sample year at scale 0.05 through the job, relabelled if a model was trained (as tsur run)."""
-    from orchestration.warehouse import Warehouse
+    from lib.warehouse import Warehouse
     from sources.sample import build_world, generate_sample
 
     with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("classify")) as folder:
@@ -40,17 +40,24 @@ def built(server_url, dbt_manifest, tmp_path_factory):
 
 
 def facts(conn) -> dict[str, tuple]:
-    return {r[0]: r[1:] for r in conn.execute(
-        "select appeal_key, channel, category_code, sector_code, category_method, category_confidence"
-        " from marts.fct_appeals").fetchall()}
+    return {
+        r[0]: r[1:]
+        for r in conn.execute(
+            "select appeal_key, channel, category_code, sector_code, category_method, category_confidence"
+            " from marts.fct_appeals"
+        ).fetchall()
+    }
 
 
 def test_appeals_without_codes_are_structured_in_every_channel(built):
     world, rows = built["world"], facts(built["conn"])
     end = world.data_end
     truth = {f"{a.source}/{a.appeal_id}": a for a in world.appeals}
-    unstated = [k for k, a in truth.items() if a.stated == "none" and k in rows
-                and a.state_at(end).category_code == a.category_code]
+    unstated = [
+        k
+        for k, a in truth.items()
+        if a.stated == "none" and k in rows and a.state_at(end).category_code == a.category_code
+    ]
     assert {truth[k].channel for k in unstated} == {"pos", "incident", "portal", "letter", "hotline"}
     # Every one of them was decided by the classifier, never by a code nobody stated.
     assert {rows[k][3] for k in unstated} <= set(CLASSIFIED)
@@ -90,9 +97,11 @@ def test_nothing_is_classified_twice(built):
 def test_review_round_trip(built):
     from sources.classify import review
 
-    conn, warehouse, folder = built["conn"], built["warehouse"], built["folder"]
-    queue = conn.execute("select appeal_key, category_code, guess_2_code from marts.mart_classification_review"
-                         " where guess_2_code is not null order by appeal_key limit 3").fetchall()
+    conn, folder = built["conn"], built["folder"]
+    queue = conn.execute(
+        "select appeal_key, category_code, guess_2_code from marts.mart_classification_review"
+        " where guess_2_code is not null order by appeal_key limit 3"
+    ).fetchall()
     assert len(queue) == 3
     path = folder / "worklist.xlsx"
     written = review.export_worklist(conn, path, limit=10_000)
@@ -118,12 +127,15 @@ def test_review_round_trip(built):
     conn.commit()
     for key, before, second in queue:
         category, method, confidence = conn.execute(
-            "select category_code, category_method, category_confidence from marts.fct_appeals"
-            " where appeal_key = %s", (key,)).fetchone()
+            "select category_code, category_method, category_confidence from marts.fct_appeals where appeal_key = %s",
+            (key,),
+        ).fetchone()
         assert (category, method, float(confidence)) == (second, "operator", 1.0)
         audit = conn.execute(
             "select payload #> '{attrs,review}' from raw.appeal_events where source || '/' || (payload->>'appeal_id')"
-            " = %s and payload->>'event_type' = 'categorized'", (key,)).fetchone()[0]
+            " = %s and payload->>'event_type' = 'categorized'",
+            (key,),
+        ).fetchone()[0]
         assert (audit["operator"], audit["from"], audit["to"]) == ("оператор-1", before, second)
     left = {r[0] for r in conn.execute("select appeal_key from marts.mart_classification_review")}
     assert not left & {q[0] for q in queue}

@@ -4,7 +4,7 @@ match what tests/oracle_marts.py reads from the sample files without the warehou
 
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -23,18 +23,17 @@ def built(server_url, dbt_manifest, tmp_path_factory):
     """The sample year at scale 0.04, loaded and built through the Dagster job as of a fixed moment."""
     import dagster as dg
 
+    from lib.warehouse import Warehouse
     from orchestration.definitions import defs
-    from orchestration.warehouse import Warehouse
     from sources.sample import generate_sample
 
     with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("dashboards")):
         warehouse = Warehouse().start()
         summary = generate_sample(warehouse.settings.landing_dir, scale=0.04, formats="canonical")
-        as_of = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
+        as_of = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
         job = defs.resolve_job_def("tsur_all")
         assert job.execute_in_process(asset_selection=[dg.AssetKey(["raw", "appeal_events"])]).success
-        assert job.execute_in_process(
-            run_config=dbt_run_config(job, as_of=as_of.isoformat())).success
+        assert job.execute_in_process(run_config=dbt_run_config(job, as_of=as_of.isoformat())).success
         damaged = {(str(i.path), i.line_no) for i in summary.canonical.injected}
         with warehouse.connect() as conn:
             truth = read(warehouse.settings.landing_dir, damaged, as_of, classifier_decisions(conn))
@@ -81,8 +80,9 @@ def test_sector_kpi_month_matches_the_files(built):
     for a in truth.values():
         if a["month"] == params["month"]:
             figures = want[a["sector"]]
-            for i, flag in enumerate((True, a["first_answer"] is not None, a["interim"], a["redirected"],
-                                      a["returned"])):
+            for i, flag in enumerate(
+                (True, a["first_answer"] is not None, a["interim"], a["redirected"], a["returned"])
+            ):
                 figures[i] += flag
     got = {row[0]: list(row[2:]) for row in facts_answer(conn, "sector_kpi_month", params)}
     assert got == dict(want) and sum(f[0] for f in got.values()) > 10
@@ -109,9 +109,15 @@ def test_open_appeals_of_the_body_match_the_files(built):
 
 def test_negative_ratings_match_the_files(built):
     truth, conn, params = built
-    want = sorted((a["key"], e["at"], e["rating"]) for a in truth.values() for e in a["events"]
-                  if e["event_type"] == "rated" and e.get("rating") is not None and e["rating"] <= NEGATIVE
-                  and local_date(e["at"]).replace(day=1) == params["conflict_month"])
+    want = sorted(
+        (a["key"], e["at"], e["rating"])
+        for a in truth.values()
+        for e in a["events"]
+        if e["event_type"] == "rated"
+        and e.get("rating") is not None
+        and e["rating"] <= NEGATIVE
+        and local_date(e["at"]).replace(day=1) == params["conflict_month"]
+    )
     got = sorted(row[:3] for row in facts_answer(conn, "negative_ratings_month", params))
     assert got == want and want
 

@@ -18,26 +18,74 @@ from tests.oracle_marts import cell_figures, population, reaction_figures, read
 pytestmark = pytest.mark.slow
 SCALE = 0.03
 PERIOD = "2025-10"
-FILES = {"summary.csv", "sectors.csv", "agencies.csv", "problems.csv", "deadlines.csv", "conflicts.csv",
-         "reaction.csv", "territories.csv", "federal_package.xlsx", "summary.png", "summary.pdf", "summary.html", "manifest.json"}
+FILES = {
+    "summary.csv",
+    "sectors.csv",
+    "agencies.csv",
+    "problems.csv",
+    "deadlines.csv",
+    "conflicts.csv",
+    "reaction.csv",
+    "territories.csv",
+    "federal_package.xlsx",
+    "summary.png",
+    "summary.pdf",
+    "summary.html",
+    "manifest.json",
+}
 SHEETS = ["Сводка", "Отрасли", "Ведомства", "Проблемы", "Сроки", "Конфликты", "Реакция", "Территории"]
-CHECKED = ("incoming", "answered", "answered_on_time", "overdue_open", "returned", "rated", "satisfied",
-           "repeated", "on_time_share", "return_share", "satisfaction_share", "rating_coverage", "completeness",
-           "appeals_per_1000")
-AGENCY = {"code": "dsgkhet", "name": "Департамент строительства, жилищно-коммунального хозяйства, "
-                                   "энергетики и транспорта Ненецкого автономного округа"}
+CHECKED = (
+    "incoming",
+    "answered",
+    "answered_on_time",
+    "overdue_open",
+    "returned",
+    "rated",
+    "satisfied",
+    "repeated",
+    "on_time_share",
+    "return_share",
+    "satisfaction_share",
+    "rating_coverage",
+    "completeness",
+    "appeals_per_1000",
+)
+AGENCY = {
+    "code": "dsgkhet",
+    "name": "Департамент строительства, жилищно-коммунального хозяйства, "
+    "энергетики и транспорта Ненецкого автономного округа",
+}
 
 
 def late_events() -> list[dict]:
     """An October appeal nobody had loaded: received, assigned and answered in time, all in October."""
+
     def event(n, kind, at, **fields):
-        return {"schema": "appeal-event/1", "event_id": f"LATE1-{n}", "source": "epgu-pos", "channel": "pos",
-                "appeal_id": "LATE1", "event_type": kind, "occurred_at": f"2025-10-{at}:00+03:00", **fields}
-    return [event(1, "received", "14T10:00", category={"code": "housing.heating"}, legal_regime="message",
-                  due_at="2025-11-13T10:00:00+03:00", municipality={"oktmo": "11851000"},
-                  author={"id": "esia-late-1"}),
-            event(2, "assigned", "14T11:00", agency=AGENCY),
-            event(3, "answered", "16T12:00", result="measures_taken")]
+        return {
+            "schema": "appeal-event/1",
+            "event_id": f"LATE1-{n}",
+            "source": "epgu-pos",
+            "channel": "pos",
+            "appeal_id": "LATE1",
+            "event_type": kind,
+            "occurred_at": f"2025-10-{at}:00+03:00",
+            **fields,
+        }
+
+    return [
+        event(
+            1,
+            "received",
+            "14T10:00",
+            category={"code": "housing.heating"},
+            legal_regime="message",
+            due_at="2025-11-13T10:00:00+03:00",
+            municipality={"oktmo": "11851000"},
+            author={"id": "esia-late-1"},
+        ),
+        event(2, "assigned", "14T11:00", agency=AGENCY),
+        event(3, "answered", "16T12:00", result="measures_taken"),
+    ]
 
 
 def hashes(folder: Path) -> dict[str, str]:
@@ -47,7 +95,7 @@ def hashes(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def sample(server_url, dbt_manifest, tmp_path_factory):
     """The sample year at a small scale as appeal-event/1 files, loaded batch by batch; nothing built yet."""
-    from orchestration.warehouse import Warehouse
+    from lib.warehouse import Warehouse
     from sources.events import load_event_file
     from sources.landing import all_files
     from sources.sample import generate_sample
@@ -116,7 +164,11 @@ def test_two_runs_give_the_same_bytes(sample):
     with warehouse.connect() as conn:
         last_batch = conn.execute("select max(batch_id) from raw.load_batches").fetchone()[0]
     assert (manifest["period"], manifest["revision"], manifest["as_of"], manifest["generated_at"]) == (
-        PERIOD, 1, "2025-11-01T00:00:00+03:00", "2025-11-01T00:00:00+03:00")
+        PERIOD,
+        1,
+        "2025-11-01T00:00:00+03:00",
+        "2025-11-01T00:00:00+03:00",
+    )
     assert manifest["data_version"]["batch_hwm"] == last_batch
     assert manifest["code_version"].startswith("tsur-warehouse ")
     assert set(manifest["files"]) == FILES - {"manifest.json"}
@@ -177,17 +229,24 @@ def test_territories_suppress_small_cells_and_keep_the_totals(sample):
     # Exact cells from the internal mart (categories of uncoded appeals are the classifier's), whose
     # municipal totals the event files confirm independently.
     with sample["warehouse"].connect() as conn:
-        want = {(m, c): n for m, c, n in conn.execute(
-            "select municipality_oktmo, category_code, incoming from marts__asof_2025_10.mart_municipal_categories"
-            " where period_start = '2025-10-01'")}
+        want = {
+            (m, c): n
+            for m, c, n in conn.execute(
+                "select municipality_oktmo, category_code, incoming from marts__asof_2025_10.mart_municipal_categories"
+                " where period_start = '2025-10-01'"
+            )
+        }
     oracle: dict[str, int] = {}
     for a in oracle_october(sample):
         if not a["rejected"]:
             oracle[a["oktmo"] or ""] = oracle.get(a["oktmo"] or "", 0) + 1
     assert oracle == {m: sum(n for (k, _), n in want.items() if k == m) for m, _ in want}
     rows = read_csv((result.path / "territories.csv").read_bytes())
-    cells = {(r["municipality_oktmo"], r["category_code"]): r["incoming"] for r in rows
-             if r["municipality_oktmo"] and r["category_code"]}
+    cells = {
+        (r["municipality_oktmo"], r["category_code"]): r["incoming"]
+        for r in rows
+        if r["municipality_oktmo"] and r["category_code"]
+    }
     assert any(v == "<3" for v in cells.values())
     for key, shown in cells.items():
         if shown == "<3":  # a small count, or a zero hidden among them
@@ -198,13 +257,17 @@ def test_territories_suppress_small_cells_and_keep_the_totals(sample):
             assert int(shown) == want[key] >= 3, key
     # Every nonzero cell is listed (shown or hidden); the okrug's totals per category are exact.
     assert {k for k, v in want.items() if v} <= set(cells)
-    region = {r["category_code"]: int(r["incoming"]) for r in rows if not r["municipality_oktmo"] and r["category_code"]}
+    region = {
+        r["category_code"]: int(r["incoming"]) for r in rows if not r["municipality_oktmo"] and r["category_code"]
+    }
     assert region == {c: sum(v for (_, k), v in want.items() if k == c) for c in {k for _, k in want}}
     # No line hides exactly one entry: a hidden count is never the total minus what is shown.
     by_row: dict[str, list[str]] = {}
     for (oktmo, _), shown in cells.items():
         by_row.setdefault(oktmo, []).append(shown)
-    totals = {r["municipality_oktmo"]: r["incoming"] for r in rows if r["municipality_oktmo"] and not r["category_code"]}
+    totals = {
+        r["municipality_oktmo"]: r["incoming"] for r in rows if r["municipality_oktmo"] and not r["category_code"]
+    }
     for oktmo, shown in by_row.items():
         hidden = sum(v in ("<3", "скрыто") for v in shown + [totals[oktmo]])
         assert hidden != 1, oktmo
@@ -247,8 +310,10 @@ def test_a_week_shows_its_month_so_far(sample):
     assert {p.name for p in result.path.iterdir()} == FILES
     manifest = json.loads((result.path / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["period_kind"], manifest["as_of"]) == ("week", "2025-10-27T00:00:00+03:00")
-    summary = {row[0]: row[3] for row in load_workbook(result.path / "federal_package.xlsx")["Сводка"].iter_rows(
-        min_row=2, values_only=True)}
+    summary = {
+        row[0]: row[3]
+        for row in load_workbook(result.path / "federal_package.xlsx")["Сводка"].iter_rows(min_row=2, values_only=True)
+    }
     want = oracle_region(sample, close=week.close)
     assert 0 < want["incoming"] < oracle_region(sample)["incoming"]
     for indicator in ("incoming", "answered", "answered_on_time", "overdue_open", "on_time_share"):
@@ -293,10 +358,22 @@ def test_late_events_make_revision_2_with_the_diff(sample, tmp_path):
     # A batch that tells nothing about October (a November appeal): rebuilt, the same data, revision 2 reused.
     november = tmp_path / "november" / "pos.jsonl"
     november.parent.mkdir()
-    november.write_text("".join(json.dumps({**e, "event_id": e["event_id"].replace("LATE1", "NOV1"),
-                                            "appeal_id": "NOV1",
-                                            "occurred_at": e["occurred_at"].replace("2025-10-", "2025-11-")},
-                                           ensure_ascii=False) + "\n" for e in late_events()), encoding="utf-8")
+    november.write_text(
+        "".join(
+            json.dumps(
+                {
+                    **e,
+                    "event_id": e["event_id"].replace("LATE1", "NOV1"),
+                    "appeal_id": "NOV1",
+                    "occurred_at": e["occurred_at"].replace("2025-10-", "2025-11-"),
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+            for e in late_events()
+        ),
+        encoding="utf-8",
+    )
     with warehouse.connect(autocommit=True) as conn:
         load_event_file(conn, november)
     third = export_package(warehouse, PERIOD)
@@ -312,9 +389,12 @@ def test_bad_rows_in_a_mart_leave_no_package(sample):
     folder = warehouse.settings.export_dir / PERIOD
     before = sorted(p.name for p in folder.iterdir())
     with warehouse.connect() as conn:  # a share above 1 and a body answering more than it received
-        conn.execute("update marts__asof_2025_10.mart_agency_rating set on_time_share = 1.7,"
-                     " answered = incoming + 5 where agency_code = (select min(agency_code)"
-                     " from marts__asof_2025_10.mart_agency_rating where period = %s)", (PERIOD,))
+        conn.execute(
+            "update marts__asof_2025_10.mart_agency_rating set on_time_share = 1.7,"
+            " answered = incoming + 5 where agency_code = (select min(agency_code)"
+            " from marts__asof_2025_10.mart_agency_rating where period = %s)",
+            (PERIOD,),
+        )
         conn.commit()
     with pytest.raises(PackageRefused) as refused:
         export_package(warehouse, PERIOD, build=False, out_dir=sample["folder"] / "refused")

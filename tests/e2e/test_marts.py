@@ -4,7 +4,7 @@ files by tests/oracle_marts.py; and what a BI user sees in PostgreSQL: a comment
 import csv
 import json
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,16 +12,46 @@ import pytest
 from orchestration.defs.transform.assets import dbt_run_config
 from tests.conftest import fresh_database, project_env
 from tests.oracle import SEEDS, classifier_decisions, working
-from tests.oracle_marts import (cell_figures, conflicts, local_date, population, read, repeat_chains, rounded,
-                                share, signed_working_days, working_days_between)
+from tests.oracle_marts import (
+    cell_figures,
+    conflicts,
+    local_date,
+    population,
+    read,
+    repeat_chains,
+    rounded,
+    share,
+    signed_working_days,
+    working_days_between,
+)
 
 pytestmark = pytest.mark.slow
-COUNTS = ("incoming", "answered", "answered_on_time", "overdue_open", "with_interim", "redirected",
-          "returned", "rated", "satisfied", "repeated", "substantive")
-SHARES = ("on_time_share", "interim_share", "redirect_share", "return_share", "satisfaction_share",
-          "rating_coverage", "repeat_share", "completeness", "substantive_share", "appeals_per_1000")
-QUANTILES = ("first_reaction_median_hours", "first_reaction_p90_hours", "resolution_median_days",
-             "resolution_p90_days")
+COUNTS = (
+    "incoming",
+    "answered",
+    "answered_on_time",
+    "overdue_open",
+    "with_interim",
+    "redirected",
+    "returned",
+    "rated",
+    "satisfied",
+    "repeated",
+    "substantive",
+)
+SHARES = (
+    "on_time_share",
+    "interim_share",
+    "redirect_share",
+    "return_share",
+    "satisfaction_share",
+    "rating_coverage",
+    "repeat_share",
+    "completeness",
+    "substantive_share",
+    "appeals_per_1000",
+)
+QUANTILES = ("first_reaction_median_hours", "first_reaction_p90_hours", "resolution_median_days", "resolution_p90_days")
 REACTION = ("reaction_judged", "reacted_within_8h", "reaction_8h_share")  # incidents only (channel incident)
 
 
@@ -30,19 +60,18 @@ def built(server_url, dbt_manifest, tmp_path_factory):
     """The sample year at scale 0.04, loaded and built through the Dagster job as of a fixed moment."""
     import dagster as dg
 
+    from lib.warehouse import Warehouse
     from orchestration.definitions import defs
-    from orchestration.warehouse import Warehouse
     from sources.sample import generate_sample
 
     with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("marts")):
         warehouse = Warehouse().start()
         summary = generate_sample(warehouse.settings.landing_dir, scale=0.04, formats="canonical")
         write_fast_incidents(warehouse.settings.landing_dir)
-        as_of = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
+        as_of = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
         job = defs.resolve_job_def("tsur_all")
         assert job.execute_in_process(asset_selection=[dg.AssetKey(["raw", "appeal_events"])]).success
-        assert job.execute_in_process(
-            run_config=dbt_run_config(job, as_of=as_of.isoformat())).success
+        assert job.execute_in_process(run_config=dbt_run_config(job, as_of=as_of.isoformat())).success
         damaged = {(str(i.path), i.line_no) for i in summary.canonical.injected}
         with warehouse.connect() as conn:
             truth = read(warehouse.settings.landing_dir, damaged, as_of, classifier_decisions(conn))
@@ -52,20 +81,45 @@ def built(server_url, dbt_manifest, tmp_path_factory):
 def write_fast_incidents(landing) -> None:
     """Incidents reacted to within 8 working hours, which the sample's office hours hardly give: Friday 16:30 →
     Monday 10:00 (1.5 working hours) and an answer 1.5 hours after a Tuesday receipt."""
+
     def event(appeal, n, kind, at, **fields):
-        return {"schema": "appeal-event/1", "event_id": f"{appeal}-{n}", "source": "medialogia-im",
-                "channel": "incident", "appeal_id": appeal, "event_type": kind, "occurred_at": f"2025-10-{at}:00+03:00",
-                **fields}
+        return {
+            "schema": "appeal-event/1",
+            "event_id": f"{appeal}-{n}",
+            "source": "medialogia-im",
+            "channel": "incident",
+            "appeal_id": appeal,
+            "event_type": kind,
+            "occurred_at": f"2025-10-{at}:00+03:00",
+            **fields,
+        }
+
     received = dict(legal_regime="message", category={"code": "housing.management"})
     agency = {"code": "nkk", "name": "ГУП НАО «Ненецкая коммунальная компания»"}
-    events = [event("IMX-FAST1", 1, "received", "10T16:30", municipality={"oktmo": "11851000"},
-                    author={"id": "esia-fast-1"}, **received),
-              event("IMX-FAST1", 2, "assigned", "10T16:40", agency=agency),
-              event("IMX-FAST1", 3, "interim_answer", "13T10:00", answer_text="Информация передана исполнителю."),
-              event("IMX-FAST2", 1, "received", "14T10:00", municipality={"oktmo": "11811111"},
-                    author={"id": "esia-fast-2"}, **received),
-              event("IMX-FAST2", 2, "assigned", "14T10:05", agency=agency),
-              event("IMX-FAST2", 3, "answered", "14T11:30", result="explained")]
+    events = [
+        event(
+            "IMX-FAST1",
+            1,
+            "received",
+            "10T16:30",
+            municipality={"oktmo": "11851000"},
+            author={"id": "esia-fast-1"},
+            **received,
+        ),
+        event("IMX-FAST1", 2, "assigned", "10T16:40", agency=agency),
+        event("IMX-FAST1", 3, "interim_answer", "13T10:00", answer_text="Информация передана исполнителю."),
+        event(
+            "IMX-FAST2",
+            1,
+            "received",
+            "14T10:00",
+            municipality={"oktmo": "11811111"},
+            author={"id": "esia-fast-2"},
+            **received,
+        ),
+        event("IMX-FAST2", 2, "assigned", "14T10:05", agency=agency),
+        event("IMX-FAST2", 3, "answered", "14T11:30", result="explained"),
+    ]
     path = landing / "incident" / "medialogia-im-2025-10-fast.jsonl"
     path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events), encoding="utf-8")
 
@@ -82,8 +136,10 @@ def test_sector_kpi_matches_the_independent_reading(built):
     cells = defaultdict(list)
     for a in truth.values():
         cells[(a["month"], a["category"], a["channel"], a["oktmo"])].append(a)
-    got = {(r["month"], r["category_code"], r["channel_code"], r["municipality_oktmo"]): r
-           for r in rows(conn, "select * from marts.mart_sector_kpi")}
+    got = {
+        (r["month"], r["category_code"], r["channel_code"], r["municipality_oktmo"]): r
+        for r in rows(conn, "select * from marts.mart_sector_kpi")
+    }
     assert set(got) == set(cells)
     mismatches = []
     for key, members in cells.items():
@@ -93,7 +149,8 @@ def test_sector_kpi_matches_the_independent_reading(built):
                 mismatches.append((key, field, have[field], want[field]))
         for field in QUANTILES:  # percentile_cont interpolates in double precision, then rounds
             if (have[field] is None) != (want[field] is None) or (
-                    want[field] is not None and abs(float(have[field]) - want[field]) > 0.011):
+                want[field] is not None and abs(float(have[field]) - want[field]) > 0.011
+            ):
                 mismatches.append((key, field, have[field], want[field]))
     assert not mismatches, mismatches[:5]
     assert sum(r["incoming"] for r in got.values()) == len(truth) > 400
@@ -106,8 +163,11 @@ def test_region_figures_by_month_match(built):
     for a in truth.values():
         months[a["month"].strftime("%Y-%m")].append(a)
     got = defaultdict(dict)
-    for r in rows(conn, "select period, indicator, value from marts.mart_kpi_values"
-                        " where slice_kind = 'region' and period_kind = 'month'"):
+    for r in rows(
+        conn,
+        "select period, indicator, value from marts.mart_kpi_values"
+        " where slice_kind = 'region' and period_kind = 'month'",
+    ):
         got[r["period"]][r["indicator"]] = r["value"]
     assert set(got) == set(months)
     for period, members in months.items():
@@ -132,8 +192,11 @@ def test_municipality_and_body_slices_match(built, kind):
     for a in truth.values():
         cells[(a["month"], a[field] or "none")].append(a)
     got = defaultdict(dict)
-    for r in rows(conn, "select period_start, slice_code, indicator, value from marts.mart_kpi_values"
-                        f" where slice_kind = '{kind}' and period_kind = 'month'"):
+    for r in rows(
+        conn,
+        "select period_start, slice_code, indicator, value from marts.mart_kpi_values"
+        f" where slice_kind = '{kind}' and period_kind = 'month'",
+    ):
         got[(r["period_start"], r["slice_code"])][r["indicator"]] = r["value"]
     assert set(got) == set(cells)
     mismatches = []
@@ -164,24 +227,41 @@ def test_agency_rating_matches_the_independent_reading(built):
     for a in truth.values():
         if a["agency"]:
             bodies[(a["month"], a["agency"])].append(a)
-    got = {(r["period_start"], r["agency_code"]): r
-           for r in rows(conn, "select * from marts.mart_agency_rating where period_kind = 'month'")}
+    got = {
+        (r["period_start"], r["agency_code"]): r
+        for r in rows(conn, "select * from marts.mart_agency_rating where period_kind = 'month'")
+    }
     assert set(got) == set(bodies)
     for key, members in bodies.items():
         f, r = cell_figures(members, None), got[key]
-        assert (r["incoming"], r["answered"], r["on_time_share"], r["satisfaction_share"], r["return_share"],
-                r["completeness"], r["substantive_share"]) == (
-            f["incoming"], f["answered"], f["on_time_share"], f["satisfaction_share"], f["return_share"],
-            f["completeness"], f["substantive_share"]), key
+        assert (
+            r["incoming"],
+            r["answered"],
+            r["on_time_share"],
+            r["satisfaction_share"],
+            r["return_share"],
+            r["completeness"],
+            r["substantive_share"],
+        ) == (
+            f["incoming"],
+            f["answered"],
+            f["on_time_share"],
+            f["satisfaction_share"],
+            f["return_share"],
+            f["completeness"],
+            f["substantive_share"],
+        ), key
         if len(members) < minimum:
             assert r["rating_status_name"] == "недостаточно данных"
             assert (r["score"], r["score_rank"]) == (None, None)
             continue
         median = f["resolution_median_days"]
         components = {
-            "timeliness": f["on_time_share"], "satisfaction": f["satisfaction_share"],
+            "timeliness": f["on_time_share"],
+            "satisfaction": f["satisfaction_share"],
             "no_returns": None if f["return_share"] is None else 1 - f["return_share"],
-            "completeness": f["completeness"], "substantive": f["substantive_share"],
+            "completeness": f["completeness"],
+            "substantive": f["substantive_share"],
             "speed": None if median is None else max(Decimal(0), 1 - rounded(median, 2) / reference),
         }
         present = {k: v for k, v in components.items() if v is not None}
@@ -189,8 +269,9 @@ def test_agency_rating_matches_the_independent_reading(built):
         assert r["rating_status_name"] == "оценен" and abs(r["score"] - score) <= Decimal("0.06"), key
     for (month, _), r in got.items():  # ranks: 1 for the best score of the month, ties share
         if r["score"] is not None:
-            better = sum(1 for (m, _), o in got.items() if m == month and o["score"] is not None
-                         and o["score"] > r["score"])
+            better = sum(
+                1 for (m, _), o in got.items() if m == month and o["score"] is not None and o["score"] > r["score"]
+            )
             assert r["score_rank"] == better + 1
 
 
@@ -201,13 +282,21 @@ def test_deadline_control_lists_open_and_late_appeals(built):
     for key, a in truth.items():
         if a["open"]:
             status = "open_overdue" if a["open_overdue"] else "open"
-            want[key] = (status, signed_working_days(today, local_date(a["due"])),
-                         working_days_between(local_date(a["due"]), today) if a["open_overdue"] else None)
+            want[key] = (
+                status,
+                signed_working_days(today, local_date(a["due"])),
+                working_days_between(local_date(a["due"]), today) if a["open_overdue"] else None,
+            )
         elif a["late"]:
-            want[key] = ("answered_late", None,
-                         working_days_between(local_date(a["due"]), local_date(a["first_answer"])))
-    got = {r["appeal_key"]: (r["control_status"], r["working_days_left"], r["overdue_working_days"])
-           for r in rows(conn, "select * from marts.mart_deadline_control")}
+            want[key] = (
+                "answered_late",
+                None,
+                working_days_between(local_date(a["due"]), local_date(a["first_answer"])),
+            )
+    got = {
+        r["appeal_key"]: (r["control_status"], r["working_days_left"], r["overdue_working_days"])
+        for r in rows(conn, "select * from marts.mart_deadline_control")
+    }
     assert got == want
     assert Counter(v[0] for v in got.values())["answered_late"] > 0
 
@@ -219,15 +308,16 @@ def test_repeat_clusters_match(built):
         members = chain["members"]
         bodies = {truth[k]["agency"] for k in members if truth[k]["agency"]}
         want[(chain["kind"], members[0], members[-1], len(members), len(bodies))] += 1
-    got = Counter((r["cluster_kind"], r["first_appeal_key"], r["last_appeal_key"], r["appeal_count"],
-                   r["agency_count"]) for r in rows(conn, "select * from marts.mart_repeat_appeals"))
+    got = Counter(
+        (r["cluster_kind"], r["first_appeal_key"], r["last_appeal_key"], r["appeal_count"], r["agency_count"])
+        for r in rows(conn, "select * from marts.mart_repeat_appeals")
+    )
     assert got == want and sum(want.values()) > 5
 
 
 def test_conflicts_match_by_reason(built):
     truth, _, conn = built
-    got = Counter(dict(conn.execute(
-        "select reason_code, count(*) from marts.mart_conflicts group by 1").fetchall()))
+    got = Counter(dict(conn.execute("select reason_code, count(*) from marts.mart_conflicts group by 1").fetchall()))
     want = +conflicts(truth)
     assert got == want
     assert want["negative_rating"] > 0 and want["returned"] > 0 and want["redirect_back"] > 0
@@ -250,8 +340,7 @@ def test_workload_reconciles_with_the_appeals(built):
         arrived += day <= local_date(as_of)
     assert by_kind["day"] == by_kind["week"] == by_kind["month"] == arrived
     last = max(r["period_start"] for r in work if r["period_kind"] == "month")
-    in_work = sum(r["in_work_at_end"] for r in work
-                  if r["period_kind"] == "month" and r["period_start"] == last)
+    in_work = sum(r["in_work_at_end"] for r in work if r["period_kind"] == "month" and r["period_start"] == last)
     assert in_work == sum(a["open"] for a in truth.values())
 
 
@@ -261,8 +350,7 @@ def test_regional_problems_cover_every_sector_and_decompose_the_buckets(built):
     per_sector = Counter((r["period"], r["sector_code"]) for r in got if r["row_kind"] == "category")
     assert min(per_sector.values()) >= 3
     volumes = Counter((a["month"], a["category"]) for a in truth.values())
-    categories = {(r["period_start"], r["category_code"]): r["incoming"]
-                  for r in got if r["row_kind"] == "category"}
+    categories = {(r["period_start"], r["category_code"]): r["incoming"] for r in got if r["row_kind"] == "category"}
     assert {k: v for k, v in categories.items() if v} == dict(volumes)
     problems = Counter()
     for r in got:
@@ -293,37 +381,58 @@ def test_category_targets_check_every_category(built):
 
 def test_every_mart_table_and_column_is_documented_for_bi(built):
     _, _, conn = built
-    tables = [t for (t,) in conn.execute(
-        "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-        " where n.nspname = 'marts' and c.relkind in ('r', 'v') order by 1").fetchall()]
-    assert {"mart_sector_kpi", "mart_agency_rating", "mart_regional_problems", "mart_deadline_control",
-            "mart_workload", "mart_conflicts", "mart_repeat_appeals", "mart_restatements", "mart_kpi_values",
-            "mart_category_targets", "dim_kpis"} <= set(tables)
+    tables = [
+        t
+        for (t,) in conn.execute(
+            "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            " where n.nspname = 'marts' and c.relkind in ('r', 'v') order by 1"
+        ).fetchall()
+    ]
+    assert {
+        "mart_sector_kpi",
+        "mart_agency_rating",
+        "mart_regional_problems",
+        "mart_deadline_control",
+        "mart_workload",
+        "mart_conflicts",
+        "mart_repeat_appeals",
+        "mart_restatements",
+        "mart_kpi_values",
+        "mart_category_targets",
+        "dim_kpis",
+    } <= set(tables)
     undocumented = conn.execute(
         "select c.relname, a.attname from pg_class c"
         " join pg_namespace n on n.oid = c.relnamespace"
         " join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
         " where n.nspname = 'marts' and c.relkind in ('r', 'v')"
-        " and coalesce(col_description(c.oid, a.attnum), '') = ''").fetchall()
+        " and coalesce(col_description(c.oid, a.attnum), '') = ''"
+    ).fetchall()
     assert undocumented == []
-    bare = conn.execute("select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-                        " where n.nspname = 'marts' and c.relkind in ('r', 'v')"
-                        " and coalesce(obj_description(c.oid, 'pg_class'), '') = ''").fetchall()
+    bare = conn.execute(
+        "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+        " where n.nspname = 'marts' and c.relkind in ('r', 'v')"
+        " and coalesce(obj_description(c.oid, 'pg_class'), '') = ''"
+    ).fetchall()
     assert bare == []
     # Formulas reach the BI tool with the column.
     comment = conn.execute(
         "select col_description(a.attrelid, a.attnum) from pg_attribute a"
-        " where a.attrelid = 'marts.mart_sector_kpi'::regclass and a.attname = 'on_time_share'").fetchone()[0]
+        " where a.attrelid = 'marts.mart_sector_kpi'::regclass and a.attname = 'on_time_share'"
+    ).fetchone()[0]
     assert "answered_on_time / answered" in comment
-    indexed = {t for (t,) in conn.execute(
-        "select tablename from pg_indexes where schemaname = 'marts'").fetchall()}
+    indexed = {t for (t,) in conn.execute("select tablename from pg_indexes where schemaname = 'marts'").fetchall()}
     assert {"mart_sector_kpi", "mart_agency_rating", "mart_deadline_control", "mart_workload"} <= indexed
 
 
 def test_no_personal_data_in_the_marts(built):
     _, _, conn = built
-    names = {c for (c,) in conn.execute(
-        "select column_name from information_schema.columns where table_schema = 'marts'").fetchall()}
+    names = {
+        c
+        for (c,) in conn.execute(
+            "select column_name from information_schema.columns where table_schema = 'marts'"
+        ).fetchall()
+    }
     assert not names & {"name", "phone", "email", "address", "text", "author_name", "answer_text"}
     keys = conn.execute("select subject_key from marts.mart_repeat_appeals").fetchall()
     assert keys and all(len(k) == 64 and set(k) <= set("0123456789abcdef") for (k,) in keys)

@@ -14,8 +14,8 @@ SCALE = 0.04
 
 @pytest.fixture(scope="module")
 def built(server_url, dbt_manifest, tmp_path_factory):
+    from lib.warehouse import Warehouse
     from orchestration.definitions import defs
-    from orchestration.warehouse import Warehouse
     from sources.sample import build_world, generate_sample
 
     with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("native")):
@@ -39,8 +39,12 @@ def test_every_channel_counts_every_appeal_of_the_world(built):
 
 def test_facts_agree_with_the_world_where_the_format_carries_them(built):
     _, world, conn = built
-    rows = {r[0]: r[1:] for r in conn.execute(
-        "select appeal_key, received_at, category_code, is_rejected, rating from marts.fct_appeals")}
+    rows = {
+        r[0]: r[1:]
+        for r in conn.execute(
+            "select appeal_key, received_at, category_code, is_rejected, rating from marts.fct_appeals"
+        )
+    }
     wrong = []
     for a in world.appeals:
         received, category, rejected, rating = rows[f"{a.source}/{a.appeal_id}"]
@@ -67,8 +71,9 @@ def test_every_broken_row_is_quarantined_and_batches_reconcile(built):
     want.update({"missing_field": 2})  # the two unusable Open311 requests of the feed
     got = Counter(dict(conn.execute("select reason_code, count(*) from raw.quarantine group by 1").fetchall()))
     assert got == want
-    bad = conn.execute("select count(*) from raw.load_batches"
-                       " where lines_read <> loaded + duplicates + quarantined").fetchone()[0]
+    bad = conn.execute(
+        "select count(*) from raw.load_batches where lines_read <> loaded + duplicates + quarantined"
+    ).fetchone()[0]
     assert bad == 0
 
 
@@ -77,9 +82,16 @@ def test_the_same_landing_folder_again_changes_nothing(built):
 
     _, _, conn = built
     before = conn.execute("select count(*), max(batch_id) from raw.load_batches").fetchone()
-    facts = conn.execute("select md5(string_agg(appeal_key || ':' || status || ':' || coalesce(rating, 0)::text,"
-                         " ',' order by appeal_key)) from marts.fct_appeals").fetchone()
+    facts = conn.execute(
+        "select md5(string_agg(appeal_key || ':' || status || ':' || coalesce(rating, 0)::text,"
+        " ',' order by appeal_key)) from marts.fct_appeals"
+    ).fetchone()
     assert defs.resolve_job_def("tsur_all").execute_in_process().success
     assert conn.execute("select count(*), max(batch_id) from raw.load_batches").fetchone() == before
-    assert conn.execute("select md5(string_agg(appeal_key || ':' || status || ':' || coalesce(rating, 0)::text,"
-                        " ',' order by appeal_key)) from marts.fct_appeals").fetchone() == facts
+    assert (
+        conn.execute(
+            "select md5(string_agg(appeal_key || ':' || status || ':' || coalesce(rating, 0)::text,"
+            " ',' order by appeal_key)) from marts.fct_appeals"
+        ).fetchone()
+        == facts
+    )

@@ -6,31 +6,57 @@ import csv
 import json
 import socket
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from orchestration.config import DBT_PROJECT_DIR
+from lib.config import DBT_PROJECT_DIR
 from orchestration.defs.transform.assets import dbt_run_config
 from tests.conftest import fresh_database, project_env
 
 pytestmark = pytest.mark.slow
-PORTAL = {"code": "dsgkhet", "name": "Департамент строительства, жилищно-коммунального хозяйства, энергетики и "
-                                    "транспорта Ненецкого автономного округа"}
+PORTAL = {
+    "code": "dsgkhet",
+    "name": "Департамент строительства, жилищно-коммунального хозяйства, энергетики и "
+    "транспорта Ненецкого автономного округа",
+}
 
 
 def event(source: str, appeal: str, n: int, kind: str, at: str, **fields) -> dict:
-    return {"schema": "appeal-event/1", "event_id": f"{appeal}-{n}", "source": source, "channel": "portal",
-            "appeal_id": appeal, "event_type": kind, "occurred_at": at, **fields}
+    return {
+        "schema": "appeal-event/1",
+        "event_id": f"{appeal}-{n}",
+        "source": source,
+        "channel": "portal",
+        "appeal_id": appeal,
+        "event_type": kind,
+        "occurred_at": at,
+        **fields,
+    }
 
 
 def odd_events() -> list[dict]:
     out = []
     # A regional portal's planned works: due in 2031 and 2032.
-    for n, (received, due) in enumerate((("2025-03-10T10:00:00+03:00", "2032-06-30T18:00:00+03:00"),
-                                         ("2025-04-01T10:00:00+03:00", "2031-01-01T18:00:00+03:00")), start=1):
-        out.append(event("region-portal", f"PW-{n}", 1, "received", received, due_at=due,
-                         category={"code": "roads.maintenance"}, agency=PORTAL))
+    for n, (received, due) in enumerate(
+        (
+            ("2025-03-10T10:00:00+03:00", "2032-06-30T18:00:00+03:00"),
+            ("2025-04-01T10:00:00+03:00", "2031-01-01T18:00:00+03:00"),
+        ),
+        start=1,
+    ):
+        out.append(
+            event(
+                "region-portal",
+                f"PW-{n}",
+                1,
+                "received",
+                received,
+                due_at=due,
+                category={"code": "roads.maintenance"},
+                agency=PORTAL,
+            )
+        )
     # A municipal feed of 2010: legitimate history, one answer nine years late.
     for n in range(1, 9):
         at = f"2010-{n:02d}-15T10:00:00+03:00"
@@ -38,8 +64,12 @@ def odd_events() -> list[dict]:
         answered = f"2010-{n:02d}-25T10:00:00+03:00" if n > 1 else "2019-05-20T10:00:00+03:00"
         out.append(event("gorod-2010", f"G-{n}", 2, "answered", answered, result="explained"))
     # The epoch: a date nobody typed, in a source whose appeals are all of 2025.
-    out.append({**event("region-portal", "EPOCH-1", 1, "received", "1970-01-01T00:00:00+00:00"),
-                "category": {"code": "roads.snow"}})
+    out.append(
+        {
+            **event("region-portal", "EPOCH-1", 1, "received", "1970-01-01T00:00:00+00:00"),
+            "category": {"code": "roads.snow"},
+        }
+    )
     return out
 
 
@@ -56,11 +86,15 @@ def mail_server(folder):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    codes = [r["agency_code"] for r in csv.DictReader((DBT_PROJECT_DIR / "seeds" / "reference" / "agencies.csv"
-                                                       ).open(encoding="utf-8"))]
+    codes = [
+        r["agency_code"]
+        for r in csv.DictReader((DBT_PROJECT_DIR / "seeds" / "reference" / "agencies.csv").open(encoding="utf-8"))
+    ]
     book = folder / "recipients.yaml"
-    book.write_text("".join(f"{c}: [kontrol@{c}.example.org]\n" for c in codes)
-                    + "unassigned: [duty@cur.example.org]\n", encoding="utf-8")
+    book.write_text(
+        "".join(f"{c}: [kontrol@{c}.example.org]\n" for c in codes) + "unassigned: [duty@cur.example.org]\n",
+        encoding="utf-8",
+    )
     mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -76,9 +110,9 @@ def mail_server(folder):
 
 @pytest.fixture(scope="module")
 def built(server_url, dbt_manifest, tmp_path_factory):
+    from lib.warehouse import Warehouse
     from orchestration.definitions import defs
     from orchestration.summary import warehouse_summary
-    from orchestration.warehouse import Warehouse
     from sources.sample import generate_sample
 
     folder = tmp_path_factory.mktemp("odd")
@@ -88,34 +122,50 @@ def built(server_url, dbt_manifest, tmp_path_factory):
         generate_sample(landing, scale=0.02, formats="canonical")
         (landing / "portal").mkdir(parents=True, exist_ok=True)
         (landing / "portal" / "odd.jsonl").write_text(
-            "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in odd_events()), encoding="utf-8")
-        as_of = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
+            "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in odd_events()), encoding="utf-8"
+        )
+        as_of = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
         job = defs.resolve_job_def("tsur_all")
         first = job.execute_in_process(run_config=dbt_run_config(job, as_of=as_of.isoformat()))
         mailed_first = list(mailbox)
         second = job.execute_in_process(run_config=dbt_run_config(job, as_of=as_of.isoformat()))
         with warehouse.connect() as conn:
-            yield {"runs": (first, second), "conn": conn, "summary": warehouse_summary(conn),
-                   "export": warehouse.settings.export_dir / "mart_sector_monthly.csv",
-                   "mail": (mailed_first, list(mailbox))}
+            yield {
+                "runs": (first, second),
+                "conn": conn,
+                "summary": warehouse_summary(conn),
+                "export": warehouse.settings.export_dir / "mart_sector_monthly.csv",
+                "mail": (mailed_first, list(mailbox)),
+            }
 
 
 def test_odd_rows_do_not_stop_the_run_or_the_export(built):
     assert all(run.success for run in built["runs"])
     assert built["export"].exists()
     conn = built["conn"]
-    assert conn.execute("select count(*) from marts.fct_appeals where source in ('region-portal', 'gorod-2010')"
-                        ).fetchone()[0] == 2 + 8 + 1
+    assert (
+        conn.execute(
+            "select count(*) from marts.fct_appeals where source in ('region-portal', 'gorod-2010')"
+        ).fetchone()[0]
+        == 2 + 8 + 1
+    )
 
 
 def test_each_odd_row_is_flagged_once_and_visible(built):
     conn = built["conn"]
-    flags = {(r[0], r[1]) for r in conn.execute(
-        "select rule, row_key from marts.mart_quality_flags where is_open and row_key not like 'epgu%'"
-        " and row_key like any(array['region-portal/%', 'gorod-2010/%'])")}
-    assert flags == {("deadline_far_ahead", "region-portal/PW-1"), ("deadline_far_ahead", "region-portal/PW-2"),
-                     ("received_long_before_its_source", "region-portal/EPOCH-1"),
-                     ("answer_after_years", "gorod-2010/G-1")}
+    flags = {
+        (r[0], r[1])
+        for r in conn.execute(
+            "select rule, row_key from marts.mart_quality_flags where is_open and row_key not like 'epgu%'"
+            " and row_key like any(array['region-portal/%', 'gorod-2010/%'])"
+        )
+    }
+    assert flags == {
+        ("deadline_far_ahead", "region-portal/PW-1"),
+        ("deadline_far_ahead", "region-portal/PW-2"),
+        ("received_long_before_its_source", "region-portal/EPOCH-1"),
+        ("answer_after_years", "gorod-2010/G-1"),
+    }
     # 2010 is the feed's own range: none of its receipts is odd.
     value = conn.execute("select value_seen from quality.flagged_rows where row_key = 'region-portal/PW-1'").fetchone()
     assert value[0].startswith("2032-06-30")
@@ -130,10 +180,11 @@ def test_the_late_answer_stays_out_of_the_speed_figures(built):
     late, kept = conn.execute(
         "select max(resolution_working_days) filter (where appeal_key = 'gorod-2010/G-1'),"
         " count(resolution_working_days) filter (where source = 'gorod-2010') from marts.fct_appeal_measures"
-        ).fetchone()
+    ).fetchone()
     assert late is None and kept == 7
-    answer_days = conn.execute("select answer_working_days from marts.fct_appeals where appeal_key = 'gorod-2010/G-1'"
-                               ).fetchone()[0]
+    answer_days = conn.execute(
+        "select answer_working_days from marts.fct_appeals where appeal_key = 'gorod-2010/G-1'"
+    ).fetchone()[0]
     assert answer_days > 750  # the fact keeps what happened; only the speed figures leave it out
 
 
@@ -150,26 +201,43 @@ def test_a_rule_blocks_only_above_its_share(built, monkeypatch):
 
 
 def published_digest(conn) -> tuple:
-    return conn.execute("select count(*), md5(string_agg(appeal_key || coalesce(category_code, ''), ',' order by"
-                        " appeal_key)) from marts.fct_appeals").fetchone()
+    return conn.execute(
+        "select count(*), md5(string_agg(appeal_key || coalesce(category_code, ''), ',' order by"
+        " appeal_key)) from marts.fct_appeals"
+    ).fetchone()
 
 
 def test_a_broken_blocking_rule_leaves_the_published_marts_and_says_so(built, monkeypatch):
     """Write–audit–publish: a build whose blocking rule fails stays in marts_build; BI keeps the last good marts."""
     from expectations import plausibility
+    from lib.warehouse import Warehouse
     from orchestration.definitions import defs
     from orchestration.status import format_status, read_status
-    from orchestration.warehouse import Warehouse
     from sources.events import load_event_file
 
     conn = built["conn"]
-    before, publications = published_digest(conn), conn.execute("select count(*) from quality.publications"
-                                                                 ).fetchone()[0]
+    before, publications = (
+        published_digest(conn),
+        conn.execute("select count(*) from quality.publications").fetchone()[0],
+    )
     wh = Warehouse()
     late = wh.settings.landing_dir / "portal" / "late.jsonl"
-    late.write_text(json.dumps(event("region-portal", "PW-3", 1, "received", "2025-05-05T10:00:00+03:00",
-                                     due_at="2033-01-01T18:00:00+03:00", category={"code": "roads.maintenance"}),
-                               ensure_ascii=False) + "\n", encoding="utf-8")
+    late.write_text(
+        json.dumps(
+            event(
+                "region-portal",
+                "PW-3",
+                1,
+                "received",
+                "2025-05-05T10:00:00+03:00",
+                due_at="2033-01-01T18:00:00+03:00",
+                category={"code": "roads.maintenance"},
+            ),
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     conn.commit()
     load_event_file(conn, late)
     monkeypatch.setattr(plausibility, "MAX_SHARE", 1 / 10_000)  # as if a source had switched its date format
@@ -178,8 +246,12 @@ def test_a_broken_blocking_rule_leaves_the_published_marts_and_says_so(built, mo
     assert not held.success
     assert not held.asset_materializations_for_node("marts__published")
     assert published_digest(conn) == before  # row for row
-    assert conn.execute("select count(*) from marts_build.fct_appeals where appeal_key = 'region-portal/PW-3'"
-                        ).fetchone()[0] == 1
+    assert (
+        conn.execute("select count(*) from marts_build.fct_appeals where appeal_key = 'region-portal/PW-3'").fetchone()[
+            0
+        ]
+        == 1
+    )
     status = read_status(conn)
     assert status.held and status.build_run == held.run_id
     assert "БЛОКИРУЕТ: plausible_deadline_far_ahead" in format_status(status)
@@ -187,8 +259,10 @@ def test_a_broken_blocking_rule_leaves_the_published_marts_and_says_so(built, mo
 
     monkeypatch.undo()
     assert build.execute_in_process().success
-    assert conn.execute("select count(*) from marts.fct_appeals where appeal_key = 'region-portal/PW-3'"
-                        ).fetchone()[0] == 1
+    assert (
+        conn.execute("select count(*) from marts.fct_appeals where appeal_key = 'region-portal/PW-3'").fetchone()[0]
+        == 1
+    )
     status = read_status(conn)
     assert not status.held and status.published_run == status.build_run
 
@@ -198,13 +272,22 @@ def test_each_body_gets_its_deadline_list_once(built):
     second run, with nothing changed, sends nothing."""
     conn = built["conn"]
     first, after_second = built["mail"]
-    due = {r[0] for r in conn.execute(
-        "select distinct coalesce(agency_code, 'unassigned') from marts.mart_deadline_control"
-        " where control_status = 'open_overdue' or (control_status = 'open' and working_days_left <= 1)")}
+    due = {
+        r[0]
+        for r in conn.execute(
+            "select distinct coalesce(agency_code, 'unassigned') from marts.mart_deadline_control"
+            " where control_status = 'open_overdue' or (control_status = 'open' and working_days_left <= 1)"
+        )
+    }
     assert due  # the sample year has overdue appeals as of now
-    known = {r["agency_code"] for r in csv.DictReader(
-        (DBT_PROJECT_DIR / "seeds" / "reference" / "agencies.csv").open(encoding="utf-8"))}
-    expected = sorted((f"kontrol@{code}.example.org",) if code != "unassigned" else ("duty@cur.example.org",)
-                      for code in due if code in known or code == "unassigned")
+    known = {
+        r["agency_code"]
+        for r in csv.DictReader((DBT_PROJECT_DIR / "seeds" / "reference" / "agencies.csv").open(encoding="utf-8"))
+    }
+    expected = sorted(
+        (f"kontrol@{code}.example.org",) if code != "unassigned" else ("duty@cur.example.org",)
+        for code in due
+        if code in known or code == "unassigned"
+    )
     assert sorted(first) == expected
     assert after_second == first

@@ -4,23 +4,23 @@ the BI role reads the marts only, and rotating the pseudonym key changes every k
 import hashlib
 import hmac
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
 from psycopg import sql
 
-from orchestration import pii
-from orchestration.roles import ensure_roles, scram_verifier
-from sources.sample import build_world, generate_sample
+from lib import pii
+from lib.roles import ensure_roles, scram_verifier
 from orchestration.defs.transform.assets import dbt_run_config
+from sources.sample import build_world, generate_sample
 from tests.conftest import TEST_PII_KEY, fresh_database, project_env
 from tests.dbroles import connect_as, is_denied, private_roles
 from tests.pii_scan import PiiScanner, sample_identities
 
 pytestmark = pytest.mark.slow
 SCALE = 0.05
-AS_OF = datetime(2026, 1, 25, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 1, 25, tzinfo=UTC)
 BI_PASSWORD = "bi-password-for-tests"
 
 
@@ -28,19 +28,26 @@ BI_PASSWORD = "bi-password-for-tests"
 def built(server_url, dbt_manifest, tmp_path_factory):
     """The sample year at scale 0.05, loaded, built and exported by the tsur_all job, with the roles made
     before the build so that dbt grants the marts to BI."""
+    from lib.warehouse import Warehouse
     from orchestration.definitions import defs
-    from orchestration.warehouse import Warehouse
 
-    with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("pd")), \
-            private_roles(url, server_url) as names:
+    with (
+        fresh_database(server_url) as url,
+        project_env(url, tmp_path_factory.mktemp("pd")),
+        private_roles(url, server_url) as names,
+    ):
         warehouse = Warehouse().start()
         generate_sample(warehouse.settings.landing_dir, scale=SCALE)
         with warehouse.connect(autocommit=True) as conn:
             ensure_roles(conn, names)
-            conn.execute(sql.SQL("alter role {} login password {}").format(
-                sql.Identifier(names.bi), sql.Literal(scram_verifier(BI_PASSWORD))))
+            conn.execute(
+                sql.SQL("alter role {} login password {}").format(
+                    sql.Identifier(names.bi), sql.Literal(scram_verifier(BI_PASSWORD))
+                )
+            )
         result = defs.resolve_job_def("tsur_all").execute_in_process(
-            run_config=dbt_run_config(defs.resolve_job_def("tsur_all"), as_of=AS_OF.isoformat()))
+            run_config=dbt_run_config(defs.resolve_job_def("tsur_all"), as_of=AS_OF.isoformat())
+        )
         assert result.success
         # As `tsur run`: the model trained at the end of the run labels and builds again at once.
         build = defs.resolve_job_def("tsur_build")
@@ -66,8 +73,10 @@ def test_nothing_of_the_people_leaves_raw(built):
     assert report.relations >= 25 and report.rows > 10_000 and report.files >= 1 and report.skipped == []
     # Every kind the sample's files carry (native exports and hotline events hold no ЕСИА ids).
     assert control.kinds() >= {"name", "phone", "email", "address", "phone_shape", "email_shape"}
-    print(f"\nPII scan: {report.relations} relations, {report.rows} rows, {report.files} export files, 0 hits;"
-          f" raw (control): {len(control.findings)} hits of kinds {sorted(control.kinds())}")
+    print(
+        f"\nPII scan: {report.relations} relations, {report.rows} rows, {report.files} export files, 0 hits;"
+        f" raw (control): {len(control.findings)} hits of kinds {sorted(control.kinds())}"
+    )
 
 
 def test_texts_stay_in_raw_where_the_classifier_reads_them(built):
@@ -81,8 +90,11 @@ def test_texts_stay_in_raw_where_the_classifier_reads_them(built):
     texts.scan_tree(warehouse.settings.export_dir, outside)
     assert outside.findings == [] and topics > 0
     # Labels and topics are in raw too, and hold codes and lemmas only; the texts there are the appeals'.
-    assert {f.where.split(" row")[0] for f in labels.findings} <= {"raw.appeal_events", "raw.source_rows",
-                                                                   "raw.quarantine"}
+    assert {f.where.split(" row")[0] for f in labels.findings} <= {
+        "raw.appeal_events",
+        "raw.source_rows",
+        "raw.quarantine",
+    }
     assert len(labels.findings) > 100
 
 
@@ -93,9 +105,15 @@ def test_bi_reads_the_marts_and_nothing_restricted(built):
     with connect_as(warehouse.url(), names.bi, BI_PASSWORD) as bi:
         assert bi.execute("select count(*) from marts.fct_appeals").fetchone()[0] == appeals > 500
         assert bi.execute("select count(*) from marts.mart_sector_monthly").fetchone()[0] > 0
-        for relation in ("raw.appeal_events", "raw.source_rows", "raw.quarantine", "raw.load_batches",
-                         "staging.stg_events__appeal_events", "intermediate.int_appeal_events",
-                         "intermediate.int_appeals__folded"):
+        for relation in (
+            "raw.appeal_events",
+            "raw.source_rows",
+            "raw.quarantine",
+            "raw.load_batches",
+            "staging.stg_events__appeal_events",
+            "intermediate.int_appeal_events",
+            "intermediate.int_appeals__folded",
+        ):
             assert is_denied(bi, f"select * from {relation} limit 1"), relation
 
 
@@ -147,16 +165,21 @@ def test_the_pipeline_ran_with_least_privilege_and_raw_refuses_change(built):
         owners = conn.execute(
             "select distinct pg_get_userbyid(c.relowner) from pg_class as c join pg_namespace as n"
             " on n.oid = c.relnamespace where n.nspname in ('staging', 'intermediate', 'marts', 'reference')"
-            " and c.relkind in ('r', 'v')").fetchall()
+            " and c.relkind in ('r', 'v')"
+        ).fetchall()
         published_by = conn.execute("select pg_get_userbyid(nspowner) from pg_namespace where nspname = 'marts'")
         assert published_by.fetchone() == (names.transformer,)
     assert {"appeal_events", "classifier"} <= set(writers) and all(v == [names.loader] for v in writers.values())
     assert owners == [(names.transformer,)]
     # Not even the owner of raw may change it outside the audited erasure: the guard trigger refuses.
     with warehouse.connect() as conn:
-        for query in ("update raw.appeal_events set flags = '{}'", "delete from raw.quarantine",
-                      "truncate raw.source_rows", "update raw.load_batches set loaded = loaded",
-                      "delete from raw.appeal_labels"):
+        for query in (
+            "update raw.appeal_events set flags = '{}'",
+            "delete from raw.quarantine",
+            "truncate raw.source_rows",
+            "update raw.load_batches set loaded = loaded",
+            "delete from raw.appeal_labels",
+        ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
                 conn.execute(query)
             conn.rollback()
@@ -170,10 +193,14 @@ def test_rotating_the_key_changes_every_pseudonym_and_no_figure(built, capsys):
     figures = "select {} from marts.{} order by 1"
     with warehouse.connect() as conn:
         before = {r[0]: r for r in conn.execute("select appeal_key, author_key, address_key from marts.fct_appeals")}
-        cols = [c for (c,) in conn.execute(
-            "select column_name from information_schema.columns where table_schema = 'marts'"
-            " and table_name = 'fct_appeals' and column_name not in ('author_key', 'address_key')"
-            " order by ordinal_position")]
+        cols = [
+            c
+            for (c,) in conn.execute(
+                "select column_name from information_schema.columns where table_schema = 'marts'"
+                " and table_name = 'fct_appeals' and column_name not in ('author_key', 'address_key')"
+                " order by ordinal_position"
+            )
+        ]
         facts = conn.execute(figures.format(", ".join(cols), "fct_appeals")).fetchall()
         monthly = conn.execute(figures.format("*", "mart_sector_monthly")).fetchall()
     new_key = "rotated-" + TEST_PII_KEY
@@ -189,8 +216,14 @@ def test_rotating_the_key_changes_every_pseudonym_and_no_figure(built, capsys):
     assert not old_keys & ({r[1] for r in after.values()} | {r[2] for r in after.values()}) - {None}
     # Each key is the HMAC of the appeal's author and address under the new key, computed here from the world.
     by_key = {f"{a.source}/{a.appeal_id}": a for a in world.appeals}
-    expected = {k: (k, _hmac(new_key, author_identity(exported_author(by_key[k]))), _hmac(new_key, _normalized(exported_address(by_key[k]))))
-                for k in after}
+    expected = {
+        k: (
+            k,
+            _hmac(new_key, author_identity(exported_author(by_key[k]))),
+            _hmac(new_key, _normalized(exported_address(by_key[k]))),
+        )
+        for k in after
+    }
     assert after == expected
     assert sum(r[1] is not None for r in after.values()) > 0.8 * len(after)
     assert len({r[1] for r in after.values()}) == len({r[1] for r in before.values()})  # same people, same count

@@ -3,7 +3,7 @@ figures computed independently from the same files (tests/oracle.py)."""
 
 import csv
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,7 +19,8 @@ def run_all(as_of: datetime):
     from orchestration.definitions import defs
 
     result = defs.resolve_job_def("tsur_all").execute_in_process(
-        run_config=dbt_run_config(defs.resolve_job_def("tsur_all"), as_of=as_of.isoformat()))
+        run_config=dbt_run_config(defs.resolve_job_def("tsur_all"), as_of=as_of.isoformat())
+    )
     assert result.success
 
 
@@ -28,17 +29,18 @@ def built(server_url, dbt_manifest, tmp_path_factory):
     """A sample year at scale 0.04 loaded and built through the Dagster job, as of a fixed moment."""
     import dagster as dg
 
+    from lib.warehouse import Warehouse
     from orchestration.definitions import defs
-    from orchestration.warehouse import Warehouse
     from sources.sample import generate_sample
 
     with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("e2e")):
         warehouse = Warehouse().start()
         summary = generate_sample(warehouse.settings.landing_dir, scale=0.04, formats="canonical").canonical
         loaded = defs.resolve_job_def("tsur_all").execute_in_process(
-            asset_selection=[dg.AssetKey(["raw", "appeal_events"])])
+            asset_selection=[dg.AssetKey(["raw", "appeal_events"])]
+        )
         assert loaded.success
-        as_of = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
+        as_of = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
         run_all(as_of)
         damaged = {(str(i.path), i.line_no) for i in summary.injected}
         with warehouse.connect() as conn:
@@ -55,7 +57,8 @@ def test_raw_layer_reconciles_with_the_files(built, conn):
     summary, truth = built[:2]
     read, loaded, dups, quarantined = conn.execute(
         "select sum(lines_read), sum(loaded), sum(duplicates), sum(quarantined) from raw.load_batches"
-        " where loader <> 'classifier'").fetchone()  # the classifier's batches hold labels, not lines of files
+        " where loader <> 'classifier'"
+    ).fetchone()  # the classifier's batches hold labels, not lines of files
     assert read == summary.lines
     assert loaded == summary.events
     assert dups == summary.exact_duplicates
@@ -69,14 +72,25 @@ def test_fct_appeals_matches_the_independent_reading(built, conn):
     rows = conn.execute(
         "select appeal_key, channel, legal_regime, sector_code, is_rejected, is_answered, is_overdue,"
         " is_answered_on_time, rating, is_satisfied, answer_hours, answer_working_days, due_at"
-        " from marts.fct_appeals").fetchall()
+        " from marts.fct_appeals"
+    ).fetchall()
     got = {r[0]: r for r in rows}
     assert len(got) == len(truth)
     mismatches = []
     for t in truth:
         r = got[t["key"]]
-        want = (t["key"], t["channel"], t["regime"], t["sector"], t["rejected"], t["is_answered"], t["overdue"],
-                t["on_time"], t["rating"], t["satisfied"])
+        want = (
+            t["key"],
+            t["channel"],
+            t["regime"],
+            t["sector"],
+            t["rejected"],
+            t["is_answered"],
+            t["overdue"],
+            t["on_time"],
+            t["rating"],
+            t["satisfied"],
+        )
         if r[:10] != want or r[12] != t["due"] or r[11] != t["answer_working_days"]:
             mismatches.append((want, r))
     assert not mismatches, mismatches[:3]
@@ -99,10 +113,16 @@ def test_mart_sector_monthly_matches_the_independent_reading(built, conn):
         cell["overdue_open"] += t["overdue_open"]
         cell["rated"] += t["rating"] is not None
         cell["satisfied"] += bool(t["satisfied"])
-    rows = conn.execute("select month, sector_code, channel_code, incoming, answered, answered_on_time, overdue_open,"
-                        " rated, satisfied, on_time_share from marts.mart_sector_monthly").fetchall()
-    got = {(r[0], r[1], r[2]): dict(zip(["incoming", "answered", "answered_on_time", "overdue_open", "rated",
-                                         "satisfied"], r[3:9])) for r in rows}
+    rows = conn.execute(
+        "select month, sector_code, channel_code, incoming, answered, answered_on_time, overdue_open,"
+        " rated, satisfied, on_time_share from marts.mart_sector_monthly"
+    ).fetchall()
+    got = {
+        (r[0], r[1], r[2]): dict(
+            zip(["incoming", "answered", "answered_on_time", "overdue_open", "rated", "satisfied"], r[3:9])
+        )
+        for r in rows
+    }
     fields = ("incoming", "answered", "answered_on_time", "overdue_open", "rated", "satisfied")
     assert got == {k: {f: v[f] for f in fields} for k, v in want.items()}
     for r in rows:

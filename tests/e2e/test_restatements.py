@@ -4,7 +4,7 @@ October but arrive later change the figures as known now and never the figures a
 Expected figures come from tests/oracle_marts.py reading the same event files, not from the warehouse."""
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,24 +14,59 @@ from tests.oracle_marts import cell_figures, population, read, rounded
 
 pytestmark = pytest.mark.slow
 PERIOD = "2025-10"
-HEADLINE = ("incoming", "answered", "answered_on_time", "overdue_open", "returned", "rated", "satisfied",
-            "on_time_share", "return_share", "satisfaction_share", "rating_coverage", "repeat_share",
-            "first_reaction_median_hours", "resolution_median_days", "appeals_per_1000", "reaction_8h_share",
-            "reaction_median_minutes")
+HEADLINE = (
+    "incoming",
+    "answered",
+    "answered_on_time",
+    "overdue_open",
+    "returned",
+    "rated",
+    "satisfied",
+    "on_time_share",
+    "return_share",
+    "satisfaction_share",
+    "rating_coverage",
+    "repeat_share",
+    "first_reaction_median_hours",
+    "resolution_median_days",
+    "appeals_per_1000",
+    "reaction_8h_share",
+    "reaction_median_minutes",
+)
 SECTOR = {"housing.heating": "housing", "roads.snow": "roads", "waste.removal": "waste"}
-AGENCY = {"code": "dsgkhet", "name": "Департамент строительства, жилищно-коммунального хозяйства, "
-                                   "энергетики и транспорта Ненецкого автономного округа"}
+AGENCY = {
+    "code": "dsgkhet",
+    "name": "Департамент строительства, жилищно-коммунального хозяйства, "
+    "энергетики и транспорта Ненецкого автономного округа",
+}
 
 
 def event(appeal: str, n: int, kind: str, at: str, **fields) -> dict:
-    return {"schema": "appeal-event/1", "event_id": f"{appeal}-{n}", "source": "epgu-pos", "channel": "pos",
-            "appeal_id": appeal, "event_type": kind, "occurred_at": f"2025-{at}:00+03:00", **fields}
+    return {
+        "schema": "appeal-event/1",
+        "event_id": f"{appeal}-{n}",
+        "source": "epgu-pos",
+        "channel": "pos",
+        "appeal_id": appeal,
+        "event_type": kind,
+        "occurred_at": f"2025-{at}:00+03:00",
+        **fields,
+    }
 
 
 def received(appeal: str, at: str, category: str, due: str) -> list[dict]:
     return [
-        event(appeal, 1, "received", at, category={"code": category}, due_at=f"2025-{due}:00+03:00",
-              municipality={"oktmo": "11851000"}, author={"id": f"esia-{appeal}"}, legal_regime="message"),
+        event(
+            appeal,
+            1,
+            "received",
+            at,
+            category={"code": category},
+            due_at=f"2025-{due}:00+03:00",
+            municipality={"oktmo": "11851000"},
+            author={"id": f"esia-{appeal}"},
+            legal_regime="message",
+        ),
         event(appeal, 2, "assigned", at[:-5] + "11:00", agency=AGENCY),
     ]
 
@@ -81,7 +116,8 @@ def expected_figures(landing: Path, as_of: datetime) -> dict:
 
 def test_late_events_restate_the_figures_but_not_the_report(warehouse, conn, tmp_path):
     from exports.kpi_history import headline_figures, record_kpis, recorded_figures
-    from orchestration.asof import build_as_of, drop_suffix_schemas, period_close, suffix_for
+    from lib.asof import build_as_of, drop_suffix_schemas
+    from lib.periods import period_close, suffix_for
     from sources.events import load_event_file
 
     close = period_close(PERIOD)
@@ -90,8 +126,7 @@ def test_late_events_restate_the_figures_but_not_the_report(warehouse, conn, tmp
 
     # The monthly report: built as of the close from what was loaded then, and recorded.
     suffix = suffix_for(PERIOD)
-    first = build_as_of(warehouse, as_of=close, batch_hwm=None, schema_suffix=suffix,
-                        select="+mart_kpi_values")
+    first = build_as_of(warehouse, as_of=close, batch_hwm=None, schema_suffix=suffix, select="+mart_kpi_values")
     assert first["batch_hwm"] == 1
     assert record_kpis(conn, PERIOD, suffix, close, first["batch_hwm"]) == 1
     as_reported = recorded_figures(conn, PERIOD, 1)
@@ -104,21 +139,35 @@ def test_late_events_restate_the_figures_but_not_the_report(warehouse, conn, tmp
     load_event_file(conn, write(landing / "late" / "pos.jsonl", LATE_BATCH))
 
     # The past picture rebuilt with the recorded clocks is the report to the digit; recording it adds nothing.
-    build_as_of(warehouse, as_of=close, batch_hwm=1, schema_suffix=suffix + "_again",
-                select="+mart_kpi_values")
+    build_as_of(warehouse, as_of=close, batch_hwm=1, schema_suffix=suffix + "_again", select="+mart_kpi_values")
     assert headline_figures(conn, PERIOD, f"marts__{suffix}_again") == as_reported
     assert record_kpis(conn, PERIOD, suffix + "_again", close, 1) == 1
 
     # The current build knows the late events: restated figures, and the restatements against the report.
-    now = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
-    run_dbt(warehouse, "build", "--select", "+mart_restatements", "--exclude-resource-type", "unit_test",
-            "--indirect-selection", "cautious", "--vars", json.dumps({"as_of": now.isoformat()}))
+    now = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
+    run_dbt(
+        warehouse,
+        "build",
+        "--select",
+        "+mart_restatements",
+        "--exclude-resource-type",
+        "unit_test",
+        "--indirect-selection",
+        "cautious",
+        "--vars",
+        json.dumps({"as_of": now.isoformat()}),
+    )
     as_now = expected_figures(landing, now)
     assert headline_figures(conn, PERIOD, "marts") == as_now
     changed = {key for key in as_reported.keys() | as_now.keys() if as_reported.get(key) != as_now.get(key)}
-    restated = {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in conn.execute(
-        "select slice_kind, slice_code, indicator, first_value, now_value, difference"
-        " from marts.mart_restatements where period = %s and is_restated", (PERIOD,)).fetchall()}
+    restated = {
+        (r[0], r[1], r[2]): (r[3], r[4], r[5])
+        for r in conn.execute(
+            "select slice_kind, slice_code, indicator, first_value, now_value, difference"
+            " from marts.mart_restatements where period = %s and is_restated",
+            (PERIOD,),
+        ).fetchall()
+    }
     assert set(restated) == changed
     for key in changed:
         before, after = as_reported.get(key), as_now.get(key)
@@ -132,8 +181,9 @@ def test_late_events_restate_the_figures_but_not_the_report(warehouse, conn, tmp
     assert restated[("sector", "waste", "incoming")] == (None, 1, None)
     assert ("region", "nao", "rating_coverage") not in restated
     assert ("region", "nao", "returned") not in restated
-    unchanged = conn.execute("select count(*) from marts.mart_restatements"
-                             " where period = %s and not is_restated", (PERIOD,)).fetchone()[0]
+    unchanged = conn.execute(
+        "select count(*) from marts.mart_restatements where period = %s and not is_restated", (PERIOD,)
+    ).fetchone()[0]
     assert unchanged == len((as_reported.keys() | as_now.keys()) - changed)
 
     # A corrected report is revision 2, from the current marts; revision 1 stays as first reported.
@@ -141,7 +191,11 @@ def test_late_events_restate_the_figures_but_not_the_report(warehouse, conn, tmp
     assert recorded_figures(conn, PERIOD, 2) == as_now and recorded_figures(conn, PERIOD, 1) == as_reported
 
     # Past pictures are dropped by suffix; the current marts stay.
-    assert drop_suffix_schemas(conn, suffix) == [f"intermediate__{suffix}", f"marts__{suffix}",
-                                                 f"reference__{suffix}", f"staging__{suffix}"]
+    assert drop_suffix_schemas(conn, suffix) == [
+        f"intermediate__{suffix}",
+        f"marts__{suffix}",
+        f"reference__{suffix}",
+        f"staging__{suffix}",
+    ]
     assert conn.execute("select count(*) from marts.mart_kpi_values").fetchone()[0] > 0
     assert conn.execute("select to_regclass(%s)", (f"marts__{suffix}_again.mart_kpi_values",)).fetchone()[0]

@@ -11,9 +11,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from orchestration import pii
-from orchestration.config import DBT_PROJECT_DIR
-from orchestration.roles import scram_verifier
+from lib import pii
+from lib.config import DBT_PROJECT_DIR
+from lib.roles import scram_verifier
 from tests.conftest import fresh_database, project_env
 from tests.dbroles import drop_roles, login_url
 from tests.pii_scan import PiiScanner
@@ -44,7 +44,7 @@ def _files_with(root: Path, secrets: dict[str, str], since: float) -> list[str]:
 def _server_log(server_url: str) -> Path | None:
     with psycopg.connect(server_url) as conn:
         data_dir = Path(conn.execute("show data_directory").fetchone()[0])
-    log = data_dir.parent / "server.log"  # where orchestration.embedded keeps it
+    log = data_dir.parent / "server.log"  # where lib.embedded keeps it
     return log if log.exists() else None
 
 
@@ -57,14 +57,19 @@ def test_no_secret_in_outputs_logs_events_or_tables(server_url, dbt_manifest, tm
     key = f"pii-key-{uuid.uuid4().hex}"
     inner, outer = pii.hmac_pads(key.encode())
     secrets = {"password": password, "key": key, "inner pad": inner, "outer pad": outer}
-    with fresh_database(server_url) as admin_url, project_env(admin_url, tmp_path), \
-            pytest.MonkeyPatch.context() as mp:
+    with fresh_database(server_url) as admin_url, project_env(admin_url, tmp_path), pytest.MonkeyPatch.context() as mp:
         try:
             with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(sql.SQL("create role {} login password {}").format(
-                    sql.Identifier(owner), sql.Literal(scram_verifier(password))))
-                admin.execute(sql.SQL("alter database {} owner to {}").format(
-                    sql.Identifier(admin.info.dbname), sql.Identifier(owner)))
+                admin.execute(
+                    sql.SQL("create role {} login password {}").format(
+                        sql.Identifier(owner), sql.Literal(scram_verifier(password))
+                    )
+                )
+                admin.execute(
+                    sql.SQL("alter database {} owner to {}").format(
+                        sql.Identifier(admin.info.dbname), sql.Identifier(owner)
+                    )
+                )
             url = _socket_or_tcp_url(admin_url, owner, password)
             mp.setenv("TSUR_DATABASE_URL", url)
             mp.setenv("TSUR_PII_KEY", key)
@@ -83,9 +88,13 @@ def test_no_secret_in_outputs_logs_events_or_tables(server_url, dbt_manifest, tm
             # And everything stored in the database, Dagster's runs and events included.
             scanner = PiiScanner({name: [value] for name, value in secrets.items()}, shapes=False)
             with psycopg.connect(admin_url, options=pii.pgoptions(key.encode())) as conn:
-                schemas = [s for (s,) in conn.execute(
-                    "select nspname from pg_namespace where nspname not like 'pg\\_%%'"
-                    " and nspname <> 'information_schema'")]
+                schemas = [
+                    s
+                    for (s,) in conn.execute(
+                        "select nspname from pg_namespace where nspname not like 'pg\\_%%'"
+                        " and nspname <> 'information_schema'"
+                    )
+                ]
                 report = scanner.scan_schemas(conn, schemas)
                 events = conn.execute("select count(*) from dagster.event_logs").fetchone()[0]
             assert {"raw", "staging", "marts", "dagster"} <= set(schemas)
@@ -93,8 +102,9 @@ def test_no_secret_in_outputs_logs_events_or_tables(server_url, dbt_manifest, tm
             assert report.findings == []
         finally:
             with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(sql.SQL("alter database {} owner to current_user").format(
-                    sql.Identifier(admin.info.dbname)))
+                admin.execute(
+                    sql.SQL("alter database {} owner to current_user").format(sql.Identifier(admin.info.dbname))
+                )
             drop_roles(admin_url, server_url, [owner])
 
 
@@ -102,9 +112,9 @@ def run_and_fail(url: str, password: str, tmp_path: Path, capfd) -> str:
     """A whole run the way people start it, with Dagster's log on the console; then connections that fail
     (refused for the password, and URLs libpq cannot parse, whose errors quote the password). Returns
     everything printed."""
+    from lib.warehouse import Warehouse
     from orchestration.cli import main
     from orchestration.definitions import defs
-    from orchestration.warehouse import Warehouse
 
     assert main(["run", "-v", "--as-of", AS_OF]) == 0
     assert main(["db", "status"]) == 0 and main(["db", "start"]) == 0

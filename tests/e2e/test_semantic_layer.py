@@ -12,8 +12,8 @@ import pytest
 from exports.package.tables import sectors
 from exports.query.engine import SemanticLayer
 from exports.query.output import cell
+from lib.roles import ensure_roles
 from orchestration.cli import main
-from orchestration.roles import ensure_roles
 from orchestration.summary import kpi_figures
 from tests.conftest import fresh_database, project_env
 from tests.dbroles import private_roles
@@ -22,22 +22,30 @@ pytestmark = pytest.mark.slow
 TOLERANCE = {"count": 0, "share": Decimal("0.00005"), "quantile": Decimal("0.0051"), "rate": Decimal("0.00051")}
 # The mart rounds (shares to 4 digits, quantiles to 2, rates to 3); MetricFlow gives the float: half a unit apart.
 # (MetricFlow group-by, mart period kind, mart slice kind)
-SLICES = [(["month"], "month", "region"), (["quarter"], "quarter", "region"), (["year"], "year", "region"),
-          (["month", "sector"], "month", "sector"), (["quarter", "category"], "quarter", "category"),
-          (["year", "municipality"], "year", "municipality"), (["month", "agency"], "month", "agency")]
+SLICES = [
+    (["month"], "month", "region"),
+    (["quarter"], "quarter", "region"),
+    (["year"], "year", "region"),
+    (["month", "sector"], "month", "sector"),
+    (["quarter", "category"], "quarter", "category"),
+    (["year", "municipality"], "year", "municipality"),
+    (["month", "agency"], "month", "agency"),
+]
 
 
 @pytest.fixture(scope="module")
 def built(server_url, dbt_manifest, tmp_path_factory):
-    import dagster as dg
 
+    from lib.warehouse import Warehouse
     from orchestration.definitions import defs
-    from orchestration.warehouse import Warehouse
     from sources.sample import generate_sample
 
     # Private roles made before the build, so that dbt grants the marts to BI (as `tsur db roles` does).
-    with fresh_database(server_url) as url, project_env(url, tmp_path_factory.mktemp("semantic")), \
-            private_roles(url, server_url) as names:
+    with (
+        fresh_database(server_url) as url,
+        project_env(url, tmp_path_factory.mktemp("semantic")),
+        private_roles(url, server_url) as names,
+    ):
         warehouse = Warehouse().start()
         generate_sample(warehouse.settings.landing_dir, scale=0.04, formats="canonical")
         with warehouse.connect(autocommit=True) as conn:
@@ -54,17 +62,24 @@ def _day(value):
 
 
 def _mart(conn, period_kind: str, slice_kind: str) -> dict:
-    rows = conn.execute("select v.period_start, v.slice_code, v.indicator, v.value, k.indicator_kind"
-                        " from marts.mart_kpi_values as v inner join marts.dim_kpis as k using (indicator)"
-                        " where v.period_kind = %s and v.slice_kind = %s", (period_kind, slice_kind)).fetchall()
+    rows = conn.execute(
+        "select v.period_start, v.slice_code, v.indicator, v.value, k.indicator_kind"
+        " from marts.mart_kpi_values as v inner join marts.dim_kpis as k using (indicator)"
+        " where v.period_kind = %s and v.slice_kind = %s",
+        (period_kind, slice_kind),
+    ).fetchall()
     return {(r[0], r[1], r[2]): (r[3], r[4]) for r in rows}
 
 
 def test_every_kpi_by_every_shared_slice_equals_the_mart(built):
     _, layer, bi = built
     kinds = dict(bi.execute("select indicator, indicator_kind from marts.dim_kpis").fetchall())
-    top_level = {r[0] for r in bi.execute("select municipality_oktmo from marts.dim_municipalities"
-                                          " where parent_oktmo is null").fetchall()}
+    top_level = {
+        r[0]
+        for r in bi.execute(
+            "select municipality_oktmo from marts.dim_municipalities where parent_oktmo is null"
+        ).fetchall()
+    }
     compared = 0
     for group_by, period_kind, slice_kind in SLICES:
         mart = _mart(bi, period_kind, slice_kind)
@@ -141,8 +156,22 @@ def test_tsur_query_writes_csv_and_xlsx_as_the_bi_role(built, tmp_path, capsys):
 
     _, layer, bi = built
     out = tmp_path / "q.csv"
-    assert main(["query", "--metrics", "incoming,on_time_share", "--group-by", "sector,quarter",
-                 "--where", "sector = 'housing'", "--csv", str(out)]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--metrics",
+                "incoming,on_time_share",
+                "--group-by",
+                "sector,quarter",
+                "--where",
+                "sector = 'housing'",
+                "--csv",
+                str(out),
+            ]
+        )
+        == 0
+    )
     with open(out, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     mart = _mart(bi, "quarter", "sector")

@@ -36,12 +36,24 @@ def test_a_dropped_file_reaches_the_marts_with_no_other_command(tsur_env, databa
     env = {**os.environ, "TSUR_SENSOR_SECONDS": "5", "TSUR_LANDING_SETTLE_SECONDS": "1"}
     tsur = Path(sys.executable).parent / "tsur"
     log = (tsur_env / "serve.log").open("w")
-    serve = subprocess.Popen([str(tsur), "serve", "--port", str(free_port())], env=env, stdout=log,
-                             stderr=subprocess.STDOUT, start_new_session=True)
+    serve = subprocess.Popen(
+        [str(tsur), "serve", "--port", str(free_port())],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
-        event = {"schema": "appeal-event/1", "event_id": f"{APPEAL}-1", "source": "hotline-nao", "channel": "hotline",
-                 "appeal_id": APPEAL, "event_type": "received", "occurred_at": "2026-11-30T10:00:00+03:00",
-                 "category": {"code": "roads.snow"}}
+        event = {
+            "schema": "appeal-event/1",
+            "event_id": f"{APPEAL}-1",
+            "source": "hotline-nao",
+            "channel": "hotline",
+            "appeal_id": APPEAL,
+            "event_type": "received",
+            "occurred_at": "2026-11-30T10:00:00+03:00",
+            "category": {"code": "roads.snow"},
+        }
         (landing / "dropped.jsonl").write_text(json.dumps(event, ensure_ascii=False) + "\n", encoding="utf-8")
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline and not published(database_url):

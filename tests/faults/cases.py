@@ -31,12 +31,24 @@ from sources.sample import generate_sample
 from tests.conftest import run_dbt
 
 # The clocks of the build that wrote a row (_built_*) are lineage too: the last batch id differs by load order.
-LINEAGE = ("batch_id", "last_batch_id", "quarantine_id", "loaded_at", "started_at", "finished_at", "opened_txid",
-           "quarantined_at", "_built_hwm", "_built_as_of")
+LINEAGE = (
+    "batch_id",
+    "last_batch_id",
+    "quarantine_id",
+    "loaded_at",
+    "started_at",
+    "finished_at",
+    "opened_txid",
+    "quarantined_at",
+    "_built_hwm",
+    "_built_as_of",
+)
 # A quarantine reason may name the earlier batch a conflicting row is in, or the latest moment allowed
 # when the line was judged (load time + tolerance): lineage and wall clock as well.
-REASON_WITHOUT_BATCH = (r"regexp_replace(regexp_replace(reason, '\(batch \d+, ', '(batch ?, '),"
-                        r" 'latest allowed [^)]*', 'latest allowed ?')")
+REASON_WITHOUT_BATCH = (
+    r"regexp_replace(regexp_replace(reason, '\(batch \d+, ', '(batch ?, '),"
+    r" 'latest allowed [^)]*', 'latest allowed ?')"
+)
 
 
 @dataclass(frozen=True)
@@ -85,8 +97,11 @@ CASES = [CANONICAL_EVENTS, NATIVE_EXPORTS]
 
 def _columns(conn: psycopg.Connection, relation: str, ignore: tuple[str, ...]) -> list[str]:
     schema, name = relation.split(".")
-    rows = conn.execute("select column_name from information_schema.columns where table_schema = %s"
-                        " and table_name = %s order by ordinal_position", (schema, name)).fetchall()
+    rows = conn.execute(
+        "select column_name from information_schema.columns where table_schema = %s"
+        " and table_name = %s order by ordinal_position",
+        (schema, name),
+    ).fetchall()
     return [c for (c,) in rows if c not in ignore]
 
 
@@ -104,24 +119,28 @@ def rows(conn: psycopg.Connection, relation: str, ignore: tuple[str, ...] = LINE
     """The relation's rows without lineage columns, each as its text form, in a stable order."""
     schema, name = relation.split(".")
     query = sql.SQL("select row({})::text as r from {}.{} order by r").format(
-        _select_list(conn, relation, ignore), sql.Identifier(schema), sql.Identifier(name))
+        _select_list(conn, relation, ignore), sql.Identifier(schema), sql.Identifier(name)
+    )
     return [r for (r,) in conn.execute(query)]
 
 
 def digest(conn: psycopg.Connection, relation: str, ignore: tuple[str, ...] = ()) -> tuple[int, str]:
     """(rows, md5 of the ordered content) of a relation, computed in the database."""
     schema, name = relation.split(".")
-    query = sql.SQL("select count(*), md5(coalesce(string_agg(r, E'\\n' order by r), ''))"
-                    " from (select row({})::text as r from {}.{}) as t").format(
-        _select_list(conn, relation, ignore), sql.Identifier(schema), sql.Identifier(name))
+    query = sql.SQL(
+        "select count(*), md5(coalesce(string_agg(r, E'\\n' order by r), ''))"
+        " from (select row({})::text as r from {}.{}) as t"
+    ).format(_select_list(conn, relation, ignore), sql.Identifier(schema), sql.Identifier(name))
     count, md5 = conn.execute(query).fetchone()
     return int(count), md5
 
 
 def schema_digests(conn: psycopg.Connection, schema: str, ignore: tuple[str, ...] = ()) -> dict[str, tuple]:
-    names = conn.execute("select c.relname from pg_class as c join pg_namespace as n on n.oid = c.relnamespace"
-                         " where n.nspname = %s and c.relkind in ('r', 'v', 'm', 'p') order by 1",
-                         (schema,)).fetchall()
+    names = conn.execute(
+        "select c.relname from pg_class as c join pg_namespace as n on n.oid = c.relnamespace"
+        " where n.nspname = %s and c.relkind in ('r', 'v', 'm', 'p') order by 1",
+        (schema,),
+    ).fetchall()
     return {name: digest(conn, f"{schema}.{name}", ignore) for (name,) in names}
 
 
@@ -139,5 +158,7 @@ def build(warehouse, variables: dict, *select: str, full_refresh: bool = False) 
 
 def first_difference(left: list[str], right: list[str]) -> str:
     only_left, only_right = sorted(set(left) - set(right)), sorted(set(right) - set(left))
-    return (f"{len(left)} vs {len(right)} rows; only left: {[r[:200] for r in only_left[:2]]};"
-            f" only right: {[r[:200] for r in only_right[:2]]}")
+    return (
+        f"{len(left)} vs {len(right)} rows; only left: {[r[:200] for r in only_left[:2]]};"
+        f" only right: {[r[:200] for r in only_right[:2]]}"
+    )

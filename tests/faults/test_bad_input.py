@@ -13,7 +13,7 @@ out of the speed figures (answer hours, working days, on time) of fct_appeals.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -32,7 +32,7 @@ AS_OF = "2025-04-01T00:00:00+03:00"
 @pytest.fixture(scope="module")
 def corpus(server_url, tmp_path_factory):
     """Every case loaded, in order, into one fresh warehouse; the Open311 feed polled once."""
-    from orchestration.warehouse import Warehouse
+    from lib.warehouse import Warehouse
 
     folder = tmp_path_factory.mktemp("corpus")
     with fresh_database(server_url) as url, project_env(url, folder):
@@ -48,10 +48,13 @@ def corpus(server_url, tmp_path_factory):
             for text in [*OPEN311_BROKEN.values(), *(t for t, _ in OPEN311_FLAGGED.values())]:
                 feed.put(loads(text))
             with Open311Server(feed) as server:
-                reports["open311"] = poll_endpoint(conn, endpoint(server, source="corpus-city"),
-                                                   since=datetime(2025, 2, 1, tzinfo=timezone.utc),
-                                                   now=datetime(2025, 3, 1, tzinfo=timezone.utc),
-                                                   client_settings=FAST)
+                reports["open311"] = poll_endpoint(
+                    conn,
+                    endpoint(server, source="corpus-city"),
+                    since=datetime(2025, 2, 1, tzinfo=UTC),
+                    now=datetime(2025, 3, 1, tzinfo=UTC),
+                    client_settings=FAST,
+                )
         yield warehouse, reports
 
 
@@ -65,12 +68,15 @@ def db(corpus):
 def test_each_bad_file_is_loaded_or_quarantined_with_its_reason(corpus, db, case):
     report = corpus[1][case.id]
     assert not report.skipped_file and report.batch_id is not None
-    stored = db.execute("select lines_read, loaded, duplicates, quarantined from raw.load_batches"
-                        " where batch_id = %s", (report.batch_id,)).fetchone()
+    stored = db.execute(
+        "select lines_read, loaded, duplicates, quarantined from raw.load_batches where batch_id = %s",
+        (report.batch_id,),
+    ).fetchone()
     assert stored == (case.read, case.loaded, case.duplicates, case.quarantined)
     assert stored[0] == stored[1] + stored[2] + stored[3]
-    rows = db.execute("select reason_code, reason, line_no from raw.quarantine where batch_id = %s",
-                      (report.batch_id,)).fetchall()
+    rows = db.execute(
+        "select reason_code, reason, line_no from raw.quarantine where batch_id = %s", (report.batch_id,)
+    ).fetchall()
     codes: dict[str, int] = {}
     for code, _, _ in rows:
         codes[code] = codes.get(code, 0) + 1
@@ -88,8 +94,11 @@ def test_each_bad_file_is_loaded_or_quarantined_with_its_reason(corpus, db, case
 def test_an_open311_feed_with_broken_requests_loads_the_rest(corpus, db):
     report = corpus[1]["open311"]
     assert report.complete
-    reasons = dict(db.execute("select reason_code, count(*) from raw.quarantine where source = 'corpus-city'"
-                              " group by 1").fetchall())
+    reasons = dict(
+        db.execute(
+            "select reason_code, count(*) from raw.quarantine where source = 'corpus-city' group by 1"
+        ).fetchall()
+    )
     assert reasons == dict.fromkeys(OPEN311_BROKEN, 1)  # each once, though some windows send it again
     loaded = dict(db.execute("select appeal_id, flags from raw.source_rows where source = 'corpus-city'").fetchall())
     assert set(loaded) == {r["service_request_id"] for r in OPEN311_VALID} | set(OPEN311_FLAGGED)
@@ -100,48 +109,75 @@ def test_an_open311_feed_with_broken_requests_loads_the_rest(corpus, db):
     unbalanced = db.execute(
         "select count(*) from raw.open311_windows w join raw.load_batches b using (batch_id)"
         " where w.objects_read <> b.lines_read + w.repeated_broken"
-        " or b.lines_read <> b.loaded + b.duplicates + b.quarantined").fetchone()[0]
+        " or b.lines_read <> b.loaded + b.duplicates + b.quarantined"
+    ).fetchone()[0]
     assert unbalanced == 0
 
 
 def test_nothing_is_lost_and_text_shaped_as_sql_is_just_text(corpus, db):
     expected = sum(c.read for c in CASES)
-    batches = db.execute("select sum(lines_read), sum(loaded), sum(duplicates), sum(quarantined)"
-                         " from raw.load_batches where source is distinct from 'corpus-city'").fetchone()
+    batches = db.execute(
+        "select sum(lines_read), sum(loaded), sum(duplicates), sum(quarantined)"
+        " from raw.load_batches where source is distinct from 'corpus-city'"
+    ).fetchone()
     assert batches[0] == expected and batches[0] == batches[1] + batches[2] + batches[3]
-    in_raw = db.execute("select (select count(*) from raw.appeal_events) + (select count(*) from raw.source_rows"
-                        " where source <> 'corpus-city'), (select count(*) from raw.quarantine"
-                        " where source is distinct from 'corpus-city')").fetchone()
+    in_raw = db.execute(
+        "select (select count(*) from raw.appeal_events) + (select count(*) from raw.source_rows"
+        " where source <> 'corpus-city'), (select count(*) from raw.quarantine"
+        " where source is distinct from 'corpus-city')"
+    ).fetchone()
     assert in_raw == (sum(c.loaded for c in CASES), sum(c.quarantined for c in CASES))
     payload = db.execute("select payload from raw.appeal_events where event_id = %s", (INJECTION,)).fetchone()[0]
     assert payload["text"] == "'; delete from raw.appeal_events where ''='"
-    assert db.execute("select payload->>'Номер сообщения' from raw.source_rows where appeal_id = %s",
-                      (INJECTION,)).fetchone()[0] == INJECTION
+    assert (
+        db.execute(
+            "select payload->>'Номер сообщения' from raw.source_rows where appeal_id = %s", (INJECTION,)
+        ).fetchone()[0]
+        == INJECTION
+    )
 
 
 def test_the_pipeline_goes_on_dbt_builds_over_the_whole_corpus(corpus, db):
     run_dbt(corpus[0], "build", "--vars", json.dumps({"as_of": AS_OF}))
-    early = db.execute("select received_at, first_answer_at, answer_hours, answer_working_days, is_answered_on_time,"
-                       " is_answered from marts.fct_appeals where source = %s and appeal_id = 'A-ABR'",
-                       (SOURCE,)).fetchone()
-    assert early[0] == datetime(2025, 3, 10, 7, tzinfo=timezone.utc)
-    assert early[1] == datetime(2025, 3, 5, 7, tzinfo=timezone.utc)
+    early = db.execute(
+        "select received_at, first_answer_at, answer_hours, answer_working_days, is_answered_on_time,"
+        " is_answered from marts.fct_appeals where source = %s and appeal_id = 'A-ABR'",
+        (SOURCE,),
+    ).fetchone()
+    assert early[0] == datetime(2025, 3, 10, 7, tzinfo=UTC)
+    assert early[1] == datetime(2025, 3, 5, 7, tzinfo=UTC)
     assert early[2:] == (None, None, None, True)  # answered, but no speed figure from an impossible order
-    flagged = {k for (k,) in db.execute("select source || '/' || appeal_id from intermediate.int_appeals__folded"
-                                         " where has_answer_before_receipt")}
+    flagged = {
+        k
+        for (k,) in db.execute(
+            "select source || '/' || appeal_id from intermediate.int_appeals__folded where has_answer_before_receipt"
+        )
+    }
     # O-EARLY: the feed's closing moment was dropped at load, but its snapshot (taken at updated_datetime,
     # before the receipt) already says "closed"; P-E2's bare answer date on the day of receipt is no error.
     assert flagged == {f"{SOURCE}/A-ABR", "corpus-city/O-EARLY"}
-    speed = db.execute("select appeal_key, received_at, first_answer_at, answer_hours, answer_working_days"
-                       " from marts.fct_appeals where answer_hours < 0 or answer_working_days < 0"
-                       " or appeal_key = 'corpus-city/O-EARLY' and answer_hours is not null").fetchall()
+    speed = db.execute(
+        "select appeal_key, received_at, first_answer_at, answer_hours, answer_working_days"
+        " from marts.fct_appeals where answer_hours < 0 or answer_working_days < 0"
+        " or appeal_key = 'corpus-city/O-EARLY' and answer_hours is not null"
+    ).fetchall()
     assert speed == []
-    measures = db.execute("select count(*) from marts.fct_appeal_measures"
-                          " where first_reaction_working_hours < 0 or resolution_working_days < 0").fetchone()[0]
+    measures = db.execute(
+        "select count(*) from marts.fct_appeal_measures"
+        " where first_reaction_working_hours < 0 or resolution_working_days < 0"
+    ).fetchone()[0]
     assert measures == 0
     # P-E2: answered on the day of receipt with a bare date: 0 working days, no hours, on time.
-    assert db.execute("select answer_hours, answer_working_days, is_answered_on_time from marts.fct_appeals"
-                      " where appeal_key = 'epgu-pos/P-E2'").fetchone() == (None, 0, True)
+    assert db.execute(
+        "select answer_hours, answer_working_days, is_answered_on_time from marts.fct_appeals"
+        " where appeal_key = 'epgu-pos/P-E2'"
+    ).fetchone() == (None, 0, True)
     appeals = {k for (k,) in db.execute("select appeal_key from marts.fct_appeals")}
-    assert {f"{SOURCE}/A-SQL", f"{SOURCE}/A-SQL'--", "epgu-pos/P-CP1", "sed-nao/Ч-1", "medialogia-im/IM-2",
-            "corpus-city/O-SQL"} <= appeals
+    assert {
+        f"{SOURCE}/A-SQL",
+        f"{SOURCE}/A-SQL'--",
+        "epgu-pos/P-CP1",
+        "sed-nao/Ч-1",
+        "medialogia-im/IM-2",
+        "corpus-city/O-SQL",
+    } <= appeals

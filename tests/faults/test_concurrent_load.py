@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.config import DBT_PROJECT_DIR
-from orchestration.clocks import build_vars
+from lib.clocks import build_vars
+from lib.config import DBT_PROJECT_DIR
 from tests.conftest import publish_build
 from tests.faults.cases import CANONICAL_EVENTS
 
@@ -36,7 +36,7 @@ def chunked(files: list[Path], folder: Path) -> list[Path]:
         lines = path.read_bytes().splitlines(keepends=True)
         for k in range(0, len(lines), CHUNK_LINES):
             chunk = folder / f"{n:03d}-{k:05d}-{path.name}"
-            chunk.write_bytes(b"".join(lines[k:k + CHUNK_LINES]))
+            chunk.write_bytes(b"".join(lines[k : k + CHUNK_LINES]))
             out.append(chunk)
     return out
 
@@ -63,7 +63,7 @@ def node_started(name: str) -> float:
 @pytest.mark.parametrize("case", [CANONICAL_EVENTS], ids=lambda c: c.name)
 def test_a_build_sees_each_batch_whole_or_not_at_all(case, warehouse, dbt_manifest, tmp_path):
     files = case.write(tmp_path / "landing", 0.05)
-    first, rest = files[: len(files) // 3], files[len(files) // 3:]
+    first, rest = files[: len(files) // 3], files[len(files) // 3 :]
     (tmp_path / "chunks").mkdir()
     later = chunked(rest, tmp_path / "chunks")
     with warehouse.connect(autocommit=True) as conn:
@@ -71,12 +71,26 @@ def test_a_build_sees_each_batch_whole_or_not_at_all(case, warehouse, dbt_manife
             case.load(conn, path)
         clocks = build_vars(conn, AS_OF)  # as the orchestrator fixes them, once, before dbt starts
     hwm = clocks["batch_hwm"]
-    command = [str(Path(sys.executable).parent / "dbt"), "build", "--exclude-resource-type", "test", "unit_test",
-               "--select", "+fct_appeals", "+fct_appeal_events", "--vars", json.dumps(clocks),
-               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    command = [
+        str(Path(sys.executable).parent / "dbt"),
+        "build",
+        "--exclude-resource-type",
+        "test",
+        "unit_test",
+        "--select",
+        "+fct_appeals",
+        "+fct_appeal_events",
+        "--vars",
+        json.dumps(clocks),
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+    ]
     started = time.time()
-    dbt = subprocess.Popen(command, env={**os.environ, **warehouse.dbt_env()}, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True)
+    dbt = subprocess.Popen(
+        command, env={**os.environ, **warehouse.dbt_env()}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     committed: list[tuple[int, float]] = []
     loader = threading.Thread(target=keep_loading, args=(case, warehouse, later, dbt, committed))
     loader.start()
@@ -92,12 +106,15 @@ def test_a_build_sees_each_batch_whole_or_not_at_all(case, warehouse, dbt_manife
     assert len(overlapping) >= 3, (len(committed), overlapping)
 
     with warehouse.connect(autocommit=True) as conn:
-        expected = dict(conn.execute(
-            "select batch_id, count(*) filter (where occurred_at <= %s) from raw.appeal_events group by 1",
-            (AS_OF,)).fetchall())
+        expected = dict(
+            conn.execute(
+                "select batch_id, count(*) filter (where occurred_at <= %s) from raw.appeal_events group by 1", (AS_OF,)
+            ).fetchall()
+        )
         seen = dict(conn.execute("select batch_id, count(*) from marts.fct_appeal_events group by 1").fetchall())
-        per_appeal = dict(conn.execute(
-            "select appeal_key, count(*) from marts.fct_appeal_events group by 1").fetchall())
+        per_appeal = dict(
+            conn.execute("select appeal_key, count(*) from marts.fct_appeal_events group by 1").fetchall()
+        )
         folded = dict(conn.execute("select appeal_key, event_count from marts.fct_appeals").fetchall())
         last_batch = conn.execute("select max(last_batch_id) from marts.fct_appeals").fetchone()[0]
     partial = {b: (seen.get(b, 0), n) for b, n in expected.items() if seen.get(b, 0) not in (0, n)}
@@ -107,5 +124,7 @@ def test_a_build_sees_each_batch_whole_or_not_at_all(case, warehouse, dbt_manife
     # Every model of the build saw the same batches: the appeals agree with their events.
     assert folded == per_appeal and last_batch <= hwm
     assert sum(b > hwm for b in expected) >= len(overlapping)
-    print(f"\nconcurrent load ({case.name}): build batch_hwm {hwm}; {len(committed)} batches committed during the"
-          f" build, {len(overlapping)} before fct_appeal_events ran; {len(seen)} batches seen whole, 0 in part")
+    print(
+        f"\nconcurrent load ({case.name}): build batch_hwm {hwm}; {len(committed)} batches committed during the"
+        f" build, {len(overlapping)} before fct_appeal_events ran; {len(seen)} batches seen whole, 0 in part"
+    )

@@ -17,10 +17,21 @@ pytestmark = pytest.mark.slow
 BUILD_CLOCKS = ("_built_hwm", "_built_as_of")  # the clocks of the build that wrote a row: differ by design
 ROUNDS = (("2025-01", "2025-04"), ("2025-05", "2025-08"), ("2025-09", "2026-01"))
 AS_OF = {0: "2025-05-01T00:00:00+03:00", 1: "2025-09-01T00:00:00+03:00", 2: "2026-01-20T00:00:00+03:00"}
-INCREMENTAL = ("int_appeal_events", "int_appeals__folded", "int_appeal_categories", "int_appeal_deadlines",
-               "int_appeal_work_spells", "fct_appeal_events", "fct_appeals", "fct_appeal_measures",
-               "mart_conflicts", "mart_deadline_control", "int_kpi_periods", "int_repeat_clusters",
-               "int_sector_kpi_months")
+INCREMENTAL = (
+    "int_appeal_events",
+    "int_appeals__folded",
+    "int_appeal_categories",
+    "int_appeal_deadlines",
+    "int_appeal_work_spells",
+    "fct_appeal_events",
+    "fct_appeals",
+    "fct_appeal_measures",
+    "mart_conflicts",
+    "mart_deadline_control",
+    "int_kpi_periods",
+    "int_repeat_clusters",
+    "int_sector_kpi_months",
+)
 
 
 def month_of(name: str) -> str:
@@ -29,13 +40,16 @@ def month_of(name: str) -> str:
 
 def state(conn) -> dict[str, tuple]:
     """md5 of every mart and intermediate table, the build clocks of incremental rows aside."""
-    return {**schema_digests(conn, "marts", BUILD_CLOCKS),
-            **{f"intermediate.{k}": v for k, v in schema_digests(conn, "intermediate", BUILD_CLOCKS).items()}}
+    return {
+        **schema_digests(conn, "marts", BUILD_CLOCKS),
+        **{f"intermediate.{k}": v for k, v in schema_digests(conn, "intermediate", BUILD_CLOCKS).items()},
+    }
 
 
 def rebuilt_by_last_build(conn, hwm: int, table: str = "int_appeals__folded") -> tuple[int, int]:
-    return conn.execute(f"select count(*) filter (where _built_hwm = %s), count(*) from intermediate.{table}",
-                        (hwm,)).fetchone()
+    return conn.execute(
+        f"select count(*) filter (where _built_hwm = %s), count(*) from intermediate.{table}", (hwm,)
+    ).fetchone()
 
 
 def test_incremental_builds_equal_a_full_refresh(warehouse, dbt_manifest, tmp_path):
@@ -55,7 +69,8 @@ def test_incremental_builds_equal_a_full_refresh(warehouse, dbt_manifest, tmp_pa
         periods_rebuilt = conn.execute(
             "select count(distinct (period_kind, period_start)) filter (where _built_hwm = %s),"
             " count(distinct (period_kind, period_start)) from intermediate.int_kpi_periods",
-            (clocks["batch_hwm"],)).fetchone()
+            (clocks["batch_hwm"],),
+        ).fetchone()
     # The last round touched the appeals of its files and those older exports still showed, not all of them.
     assert 0 < rebuilt < total, (rebuilt, total)
     # …and the indicators of the months those appeals came in (with their quarters and years), not all periods.
@@ -69,8 +84,10 @@ def test_incremental_builds_equal_a_full_refresh(warehouse, dbt_manifest, tmp_pa
     differing = sorted(k for k in full if incremental.get(k) != full[k])
     assert differing == [], differing
     assert len(full) >= 20 and full["fct_appeals"][0] == total
-    print(f"\nincremental = full refresh: {len(full)} tables; last step rebuilt {rebuilt} of {total} appeals,"
-          f" {periods_rebuilt[0]} of {periods_rebuilt[1]} periods")
+    print(
+        f"\nincremental = full refresh: {len(full)} tables; last step rebuilt {rebuilt} of {total} appeals,"
+        f" {periods_rebuilt[0]} of {periods_rebuilt[1]} periods"
+    )
 
 
 def test_a_clock_moved_back_rebuilds_from_scratch(warehouse, dbt_manifest, tmp_path):
@@ -86,8 +103,10 @@ def test_a_clock_moved_back_rebuilds_from_scratch(warehouse, dbt_manifest, tmp_p
     build(warehouse, past)  # incremental, but both clocks went back
     with warehouse.connect(autocommit=True) as conn:
         went_back = state(conn)
-        later = conn.execute("select count(*) from intermediate.int_appeal_events where batch_id > %s"
-                             " or occurred_at > %s", (past["batch_hwm"], past["as_of"])).fetchone()[0]
+        later = conn.execute(
+            "select count(*) from intermediate.int_appeal_events where batch_id > %s or occurred_at > %s",
+            (past["batch_hwm"], past["as_of"]),
+        ).fetchone()[0]
     assert later == 0
     build(warehouse, past, full_refresh=True)
     with warehouse.connect(autocommit=True) as conn:

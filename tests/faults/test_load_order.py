@@ -32,7 +32,7 @@ def load_twice_and_forced(case, conn, files) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_twice_and_reversed_give_the_same_rows_and_facts(case, server_url, dbt_manifest, tmp_path):
-    from orchestration.warehouse import Warehouse
+    from lib.warehouse import Warehouse
 
     files = case.write(tmp_path / "landing", 0.03)
     assert len(files) >= 20
@@ -49,7 +49,8 @@ def test_twice_and_reversed_give_the_same_rows_and_facts(case, server_url, dbt_m
                 assert load_batches(conn).success, load_batches(conn).message()
                 for table in case.tables:  # no key twice (the primary key says so too; this says it here)
                     total, distinct = conn.execute(
-                        f"select count(*), count(distinct ({case.key})) from {table}").fetchone()
+                        f"select count(*), count(distinct ({case.key})) from {table}"
+                    ).fetchone()
                     assert total == distinct > 0
             build(warehouse, VARIABLES)
             with warehouse.connect(autocommit=True) as conn:

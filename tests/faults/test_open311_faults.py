@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -30,8 +30,9 @@ def db(warehouse):
 
 
 def rows(db, source: str) -> list[tuple[str, datetime]]:
-    return db.execute("select appeal_id, exported_at from raw.source_rows where source = %s order by 1, 2",
-                      (source,)).fetchall()
+    return db.execute(
+        "select appeal_id, exported_at from raw.source_rows where source = %s order by 1, 2", (source,)
+    ).fetchall()
 
 
 def cursor_of(db, source: str) -> datetime | None:
@@ -44,19 +45,19 @@ def assert_whole(db, source: str) -> None:
     assert len(stored) == len(set(stored)) == len(DATA)  # every request once
     assert set(stored) == snapshots(DATA)
     assert cursor_of(db, source) == NOW
-    unbalanced = db.execute("select count(*) from raw.load_batches where source = %s"
-                            " and lines_read <> loaded + duplicates + quarantined", (source,)).fetchone()[0]
+    unbalanced = db.execute(
+        "select count(*) from raw.load_batches where source = %s and lines_read <> loaded + duplicates + quarantined",
+        (source,),
+    ).fetchone()[0]
     assert unbalanced == 0
 
 
 @pytest.mark.parametrize("retry_after", ["1", "date"], ids=["seconds", "http-date"])
 def test_429_with_retry_after_is_waited_for_and_the_load_is_whole(db, retry_after):
     with Open311Server(Feed(DATA)) as server:
-        value = "1" if retry_after == "1" else format_datetime(datetime.now(timezone.utc) + timedelta(seconds=2),
-                                                                usegmt=True)
+        value = "1" if retry_after == "1" else format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
         server.faults.status(429, times=1, retry_after=value)
-        report = poll_endpoint(db, endpoint(server, source="rate-limited"), since=SINCE, now=NOW,
-                               client_settings=FAST)
+        report = poll_endpoint(db, endpoint(server, source="rate-limited"), since=SINCE, now=NOW, client_settings=FAST)
         refused = [i for i, entry in enumerate(server.log) if entry["resource"] == "requests.json"][0]
         waited = server.log[refused + 1]["t"] - server.log[refused]["t"]
     assert report.complete
@@ -70,8 +71,9 @@ def test_every_fault_in_one_poll(db):
         faults.status(500, times=2).status(429, times=1, retry_after="1").slow(1.0, times=1).truncate(times=2)
         faults.repeat_page(3).skip_page(2)
         # Four failures of one request in a row: more retries than FAST's three (three fail a poll, as tested).
-        report = poll_endpoint(db, endpoint(server, source="storm"), since=SINCE, now=NOW,
-                               client_settings=replace(FAST, retries=6))
+        report = poll_endpoint(
+            db, endpoint(server, source="storm"), since=SINCE, now=NOW, client_settings=replace(FAST, retries=6)
+        )
         left = [f.kind for f in faults._faults if f.times > 0]
     assert left == []  # each fault was met
     assert report.complete

@@ -13,8 +13,10 @@ KEPT = {"raw", "public", "dagster", "reports", "quality", "privacy"}
 
 
 def derived_schemas(conn) -> list[str]:
-    names = conn.execute("select nspname from pg_namespace where nspname not like 'pg\\_%%'"
-                         " and nspname <> 'information_schema' order by 1").fetchall()
+    names = conn.execute(
+        "select nspname from pg_namespace where nspname not like 'pg\\_%%'"
+        " and nspname <> 'information_schema' order by 1"
+    ).fetchall()
     return [n for (n,) in names if n not in KEPT]
 
 
@@ -44,5 +46,7 @@ def test_marts_rebuilt_from_raw_are_identical(case, warehouse, dbt_manifest, tmp
     assert len(marts) >= 8 and marts["fct_appeals"][0] > 100 and marts["fct_appeal_events"][0] > 500
     # The picture is the past one asked for: later batches and later events are not in it.
     with warehouse.connect(autocommit=True) as conn:
-        assert conn.execute("select max(batch_id) <= %s, max(occurred_at) < %s from marts.fct_appeal_events",
-                            (clocks["batch_hwm"], clocks["as_of"])).fetchone() == (True, True)
+        assert conn.execute(
+            "select max(batch_id) <= %s, max(occurred_at) < %s from marts.fct_appeal_events",
+            (clocks["batch_hwm"], clocks["as_of"]),
+        ).fetchone() == (True, True)

@@ -12,11 +12,10 @@ import signal
 import subprocess
 import time
 
-import psycopg
 import pytest
 
-from orchestration.config import PROJECT_ROOT
 from expectations.reconcile import load_batches
+from lib.config import PROJECT_ROOT
 from tests.conftest import fresh_database, project_env
 from tests.faults.cases import CASES, first_difference, raw_state
 
@@ -26,17 +25,24 @@ SEEDS = (11, 23, 37, 41)
 
 def start_loader(case, files, app_name: str) -> subprocess.Popen:
     env = {**os.environ, "PGAPPNAME": app_name}
-    return subprocess.Popen(case.command(files), cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        case.command(files), cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def open_transaction(conn, app_name: str) -> bool:
-    return conn.execute("select count(*) from pg_stat_activity where application_name = %s"
-                        " and xact_start is not null", (app_name,)).fetchone()[0] > 0
+    return (
+        conn.execute(
+            "select count(*) from pg_stat_activity where application_name = %s and xact_start is not null", (app_name,)
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def committed_batches(conn, case) -> int:
-    return conn.execute("select count(*) from raw.load_batches where loader = any(%s)", (list(case.loaders),)).fetchone()[0]
+    return conn.execute(
+        "select count(*) from raw.load_batches where loader = any(%s)", (list(case.loaders),)
+    ).fetchone()[0]
 
 
 def kill_during_a_load(case, files, conn, rng: random.Random, app_name: str) -> dict:
@@ -63,7 +69,7 @@ def kill_during_a_load(case, files, conn, rng: random.Random, app_name: str) -> 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_a_killed_load_rerun_equals_a_clean_load(case, server_url, tmp_path):
-    from orchestration.warehouse import Warehouse
+    from lib.warehouse import Warehouse
 
     files = case.write(tmp_path / "landing", 0.05)
     with fresh_database(server_url) as url, project_env(url, tmp_path / "clean"):
@@ -91,7 +97,9 @@ def test_a_killed_load_rerun_equals_a_clean_load(case, server_url, tmp_path):
                 assert out.count(": already loaded, skipped") == kill["committed"]
                 after = raw_state(conn, case)
             for table in clean:
-                assert after[table] == clean[table], f"seed {seed}, {table}: {first_difference(after[table], clean[table])}"
+                assert after[table] == clean[table], (
+                    f"seed {seed}, {table}: {first_difference(after[table], clean[table])}"
+                )
             kills.append(kill)
     # The kills really hit loads in progress: killed processes, most inside an open transaction, at
     # different points of the run.

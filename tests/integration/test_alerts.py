@@ -11,7 +11,7 @@ import email
 import io
 import logging
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from email import policy
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from exports.alerts import send_alerts
 from tests.pii_scan import PiiScanner
 
-UTC = timezone.utc
+UTC = UTC
 MSK = ZoneInfo("Europe/Moscow")
 AS_OF_1 = datetime(2025, 10, 14, 22, 30, tzinfo=UTC)  # 15.10.2025 01:30 in Moscow: the folder is 2025-10-15
 AS_OF_2 = datetime(2025, 10, 17, 6, 0, tzinfo=UTC)  # Friday 17.10.2025 09:00 in Moscow
@@ -32,12 +32,28 @@ NOW_2 = datetime(2025, 10, 14, 23, 45, tzinfo=UTC)
 NOW_3 = datetime(2025, 10, 17, 6, 15, tzinfo=UTC)
 NOW_4 = datetime(2025, 10, 17, 7, 15, tzinfo=UTC)
 
-COLUMNS = ("appeal_key", "source", "appeal_id", "control_status", "category_name", "sector_name",
-           "agency_code", "agency_name", "municipality_name", "due_at", "due_date", "working_days_left",
-           "overdue_working_days", "_built_as_of")
+COLUMNS = (
+    "appeal_key",
+    "source",
+    "appeal_id",
+    "control_status",
+    "category_name",
+    "sector_name",
+    "agency_code",
+    "agency_name",
+    "municipality_name",
+    "due_at",
+    "due_date",
+    "working_days_left",
+    "overdue_working_days",
+    "_built_as_of",
+)
 NAO = "городской округ «Город Нарьян-Мар»"
-NAMES = {"dzo": "Департамент здравоохранения НАО", "dsgkhet": "Департамент ЖКХ НАО",
-         "doks": "Департамент образования НАО"}
+NAMES = {
+    "dzo": "Департамент здравоохранения НАО",
+    "dsgkhet": "Департамент ЖКХ НАО",
+    "doks": "Департамент образования НАО",
+}
 ZR = "муниципальный район «Заполярный район»"
 
 
@@ -47,11 +63,22 @@ def due(day: int, month: int = 10) -> datetime:
 
 
 def row(source, appeal_id, status, agency, category, municipality, due_at, left, overdue):
-    return {"appeal_key": f"{source}/{appeal_id}", "source": source, "appeal_id": appeal_id,
-            "control_status": status, "category_name": category, "sector_name": "Сектор", "agency_code": agency,
-            "agency_name": NAMES.get(agency, "орган не назначен"), "municipality_name": municipality,
-            "due_at": due_at, "due_date": due_at.astimezone(MSK).date() if due_at else None,
-            "working_days_left": left, "overdue_working_days": overdue, "_built_as_of": AS_OF_1}
+    return {
+        "appeal_key": f"{source}/{appeal_id}",
+        "source": source,
+        "appeal_id": appeal_id,
+        "control_status": status,
+        "category_name": category,
+        "sector_name": "Сектор",
+        "agency_code": agency,
+        "agency_name": NAMES.get(agency, "орган не назначен"),
+        "municipality_name": municipality,
+        "due_at": due_at,
+        "due_date": due_at.astimezone(MSK).date() if due_at else None,
+        "working_days_left": left,
+        "overdue_working_days": overdue,
+        "_built_as_of": AS_OF_1,
+    }
 
 
 SAMPLE = [
@@ -69,11 +96,22 @@ SAMPLE = [
 DZO = ("kontrol@dzo.example.org", "priem@dzo.example.org")  # sorted
 DSG = ("kontrol@dsgkhet.example.org",)
 DUTY = ("duty@cur.example.org",)
-BOOK = {"dzo": [DZO[1], DZO[0]], "dsgkhet": list(DSG), "dtszn": ["priem@dtszn.example.org"],
-        "unassigned": list(DUTY)}  # dtszn has nothing due: it gets no mail
+BOOK = {
+    "dzo": [DZO[1], DZO[0]],
+    "dsgkhet": list(DSG),
+    "dtszn": ["priem@dtszn.example.org"],
+    "unassigned": list(DUTY),
+}  # dtszn has nothing due: it gets no mail
 STATE = {"open": "срок истекает", "open_overdue": "просрочено"}
-HEADERS = ["Номер обращения", "Состояние", "Срок ответа (МСК)", "Осталось рабочих дней",
-           "Просрочка, рабочих дней", "Категория", "Муниципальное образование"]
+HEADERS = [
+    "Номер обращения",
+    "Состояние",
+    "Срок ответа (МСК)",
+    "Осталось рабочих дней",
+    "Просрочка, рабочих дней",
+    "Категория",
+    "Муниципальное образование",
+]
 
 
 class Recorder:
@@ -112,23 +150,26 @@ def smtp_server():
 @pytest.fixture
 def mart(conn):
     conn.execute("create schema if not exists marts")
-    conn.execute("create table marts.mart_deadline_control (appeal_key text primary key, source text,"
-                 " appeal_id text, control_status text not null, category_name text, sector_name text,"
-                 " agency_code text, agency_name text, municipality_name text, due_at timestamptz,"
-                 " due_date date, working_days_left integer, overdue_working_days integer,"
-                 " _built_as_of timestamptz)")
+    conn.execute(
+        "create table marts.mart_deadline_control (appeal_key text primary key, source text,"
+        " appeal_id text, control_status text not null, category_name text, sector_name text,"
+        " agency_code text, agency_name text, municipality_name text, due_at timestamptz,"
+        " due_date date, working_days_left integer, overdue_working_days integer,"
+        " _built_as_of timestamptz)"
+    )
     with conn.cursor() as cur:
-        cur.executemany(f"insert into marts.mart_deadline_control ({', '.join(COLUMNS)})"
-                        f" values ({', '.join(['%s'] * len(COLUMNS))})",
-                        [[r[c] for c in COLUMNS] for r in SAMPLE])
+        cur.executemany(
+            f"insert into marts.mart_deadline_control ({', '.join(COLUMNS)})"
+            f" values ({', '.join(['%s'] * len(COLUMNS))})",
+            [[r[c] for c in COLUMNS] for r in SAMPLE],
+        )
     return conn
 
 
 @pytest.fixture
 def mail_env(monkeypatch, tmp_path, smtp_server):
     book = tmp_path / "recipients.yaml"
-    book.write_text("".join(f"{code}: [{', '.join(addrs)}]\n" for code, addrs in BOOK.items()),
-                    encoding="utf-8")
+    book.write_text("".join(f"{code}: [{', '.join(addrs)}]\n" for code, addrs in BOOK.items()), encoding="utf-8")
     monkeypatch.setenv("TSUR_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("TSUR_SMTP_PORT", str(smtp_server[1]))
     monkeypatch.setenv("TSUR_SMTP_FROM", "tsur@cur.example.org")
@@ -140,8 +181,12 @@ def mail_env(monkeypatch, tmp_path, smtp_server):
 
 def expected_alerts(rows) -> dict[str, list[dict]]:
     """Body → its alerted rows (overdue first, then by deadline), from the rows themselves."""
-    alerted = [r for r in rows if r["due_at"] is not None and (r["control_status"] == "open_overdue" or (
-        r["control_status"] == "open" and r["working_days_left"] <= 1))]
+    alerted = [
+        r
+        for r in rows
+        if r["due_at"] is not None
+        and (r["control_status"] == "open_overdue" or (r["control_status"] == "open" and r["working_days_left"] <= 1))
+    ]
     bodies: dict[str, list[dict]] = {}
     order = lambda r: (r["control_status"] != "open_overdue", r["due_at"], r["appeal_key"])  # noqa: E731
     for r in sorted(alerted, key=order):
@@ -150,10 +195,18 @@ def expected_alerts(rows) -> dict[str, list[dict]]:
 
 
 def xlsx_rows(rows) -> list[list]:
-    return [[r["appeal_key"], STATE[r["control_status"]], r["due_at"].astimezone(MSK).replace(tzinfo=None),
-             r["working_days_left"] if r["control_status"] == "open" else None,
-             r["overdue_working_days"] if r["control_status"] == "open_overdue" else None,
-             r["category_name"], r["municipality_name"]] for r in rows]
+    return [
+        [
+            r["appeal_key"],
+            STATE[r["control_status"]],
+            r["due_at"].astimezone(MSK).replace(tzinfo=None),
+            r["working_days_left"] if r["control_status"] == "open" else None,
+            r["overdue_working_days"] if r["control_status"] == "open_overdue" else None,
+            r["category_name"],
+            r["municipality_name"],
+        ]
+        for r in rows
+    ]
 
 
 def parsed(messages):
@@ -178,8 +231,12 @@ def data_rows(data: bytes) -> list[list]:
 
 def logged(conn):
     # Sorted here, not by the server: its collation may order '/' and '-' otherwise.
-    return sorted(conn.execute("select appeal_key, state, due_at, agency_code, first_alerted_at, as_of, emailed,"
-                               " recipients from reports.deadline_alerts").fetchall())
+    return sorted(
+        conn.execute(
+            "select appeal_key, state, due_at, agency_code, first_alerted_at, as_of, emailed,"
+            " recipients from reports.deadline_alerts"
+        ).fetchall()
+    )
 
 
 def index_rows(path):
@@ -216,15 +273,21 @@ def test_each_body_gets_its_list_once(mart, mail_env, warehouse):
         others = {r["appeal_key"] for r in SAMPLE} - {r["appeal_key"] for r in expected[code]}
         assert not [k for k in others if k in text]
         found = scanner.scan_text(subject + "\n" + text, "mail") + [
-            f for r in cells for v in r if v is not None for f in scanner.scan_text(str(v), "xlsx")]
+            f for r in cells for v in r if v is not None for f in scanner.scan_text(str(v), "xlsx")
+        ]
         assert found == []
     assert "15.10.2025 23:59" in dzo[2]  # POS-1001: due at the end of 15 October, Moscow time
 
     # Files: one per body (doks too), under the Moscow date of the build; an index.
     folder = out / "alerts" / "2025-10-15"
     assert report.folder == folder and report.as_of == AS_OF_1
-    assert sorted(p.name for p in folder.iterdir()) == ["doks.xlsx", "dsgkhet.xlsx", "dzo.xlsx", "index.csv",
-                                                        "unassigned.xlsx"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "doks.xlsx",
+        "dsgkhet.xlsx",
+        "dzo.xlsx",
+        "index.csv",
+        "unassigned.xlsx",
+    ]
     for code, rows in expected.items():
         assert data_rows((folder / f"{code}.xlsx").read_bytes()) == xlsx_rows(rows)
     assert (folder / "dzo.xlsx").read_bytes() == dzo[3]
@@ -233,14 +296,25 @@ def test_each_body_gets_its_list_once(mart, mail_env, warehouse):
         ["doks", "Департамент образования НАО", "0", "1", "no", "0"],
         ["dsgkhet", "Департамент ЖКХ НАО", "0", "2", "yes", "1"],
         ["dzo", "Департамент здравоохранения НАО", "2", "1", "yes", "2"],
-        ["unassigned", "Орган не назначен", "1", "0", "yes", "1"]]
+        ["unassigned", "Орган не назначен", "1", "0", "yes", "1"],
+    ]
 
     # The log: each alerted appeal once, with its state, deadline and how it went out.
     count = {"dzo": 2, "dsgkhet": 1, "unassigned": 1}
     assert logged(mart) == sorted(
-        (r["appeal_key"], "overdue" if r["control_status"] == "open_overdue" else "due_soon", r["due_at"],
-         r["agency_code"], NOW_1, AS_OF_1, code in count, count.get(code, 0))
-        for code, rows in expected.items() for r in rows)
+        (
+            r["appeal_key"],
+            "overdue" if r["control_status"] == "open_overdue" else "due_soon",
+            r["due_at"],
+            r["agency_code"],
+            NOW_1,
+            AS_OF_1,
+            code in count,
+            count.get(code, 0),
+        )
+        for code, rows in expected.items()
+        for r in rows
+    )
     assert report.failed == () and report.logged == 7 and report.email_enabled
 
 
@@ -265,12 +339,20 @@ def test_a_new_state_or_a_new_deadline_alerts_again_once(mart, mail_env, warehou
     # October but still overdue; POS-3001 redirected to dzo with a new deadline on Monday 20 October.
     mart.execute("update marts.mart_deadline_control set _built_as_of = %s", (AS_OF_2,))
     mart.execute("delete from marts.mart_deadline_control where appeal_key = 'pos/POS-1001'")
-    mart.execute("update marts.mart_deadline_control set control_status = 'open_overdue',"
-                 " working_days_left = -1, overdue_working_days = 1 where appeal_key = 'pos/POS-1002'")
-    mart.execute("update marts.mart_deadline_control set due_at = %s, overdue_working_days = 1"
-                 " where appeal_key = 'pos/POS-2001'", (due(16),))
-    mart.execute("update marts.mart_deadline_control set due_at = %s, agency_code = 'dzo', agency_name = %s,"
-                 " working_days_left = 1 where appeal_key = 'pos/POS-3001'", (due(20), NAMES["dzo"]))
+    mart.execute(
+        "update marts.mart_deadline_control set control_status = 'open_overdue',"
+        " working_days_left = -1, overdue_working_days = 1 where appeal_key = 'pos/POS-1002'"
+    )
+    mart.execute(
+        "update marts.mart_deadline_control set due_at = %s, overdue_working_days = 1"
+        " where appeal_key = 'pos/POS-2001'",
+        (due(16),),
+    )
+    mart.execute(
+        "update marts.mart_deadline_control set due_at = %s, agency_code = 'dzo', agency_name = %s,"
+        " working_days_left = 1 where appeal_key = 'pos/POS-3001'",
+        (due(20), NAMES["dzo"]),
+    )
     report = send_alerts(mart, out, now=NOW_3)
     mails = {tuple(m[0]): m for m in parsed(mail_env.messages[3:])}
     assert set(mails) == {DZO, DSG}
@@ -278,12 +360,20 @@ def test_a_new_state_or_a_new_deadline_alerts_again_once(mart, mail_env, warehou
     assert dzo[1] == "Контроль сроков: 1 обращение с истекающим сроком, 1 просроченное"
     assert dsg[1] == "Контроль сроков: 0 обращений с истекающим сроком, 1 просроченное"
     assert data_rows(dzo[3]) == [
-        ["pos/POS-1002", "просрочено", datetime(2025, 10, 16, 23, 59, 59), None, 1,
-         "Работа медицинских учреждений", ZR],
-        ["pos/POS-3001", "срок истекает", datetime(2025, 10, 20, 23, 59, 59), 1, None,
-         "Прочие по направлению", None]]
+        [
+            "pos/POS-1002",
+            "просрочено",
+            datetime(2025, 10, 16, 23, 59, 59),
+            None,
+            1,
+            "Работа медицинских учреждений",
+            ZR,
+        ],
+        ["pos/POS-3001", "срок истекает", datetime(2025, 10, 20, 23, 59, 59), 1, None, "Прочие по направлению", None],
+    ]
     assert data_rows(dsg[3]) == [
-        ["pos/POS-2001", "просрочено", datetime(2025, 10, 16, 23, 59, 59), None, 1, "Теплоснабжение", NAO]]
+        ["pos/POS-2001", "просрочено", datetime(2025, 10, 16, 23, 59, 59), None, 1, "Теплоснабжение", NAO]
+    ]
     folder = out / "alerts" / "2025-10-17"
     assert report.folder == folder
     assert sorted(p.name for p in folder.iterdir()) == ["dsgkhet.xlsx", "dzo.xlsx", "index.csv"]
@@ -291,7 +381,8 @@ def test_a_new_state_or_a_new_deadline_alerts_again_once(mart, mail_env, warehou
     assert added == [
         ("pos/POS-1002", "overdue", due(16), "dzo", NOW_3, AS_OF_2, True, 2),
         ("pos/POS-2001", "overdue", due(16), "dsgkhet", NOW_3, AS_OF_2, True, 1),
-        ("pos/POS-3001", "due_soon", due(20), "dzo", NOW_3, AS_OF_2, True, 2)]
+        ("pos/POS-3001", "due_soon", due(20), "dzo", NOW_3, AS_OF_2, True, 2),
+    ]
     assert set(first) <= set(logged(mart))  # nothing rewritten
 
     # Once: the same states at the run after send nothing more.
@@ -305,7 +396,9 @@ def test_a_body_whose_mail_fails_is_retried_next_run(mart, mail_env, warehouse):
     report = send_alerts(mart, out, now=NOW_1)
     assert report.failed == ("dsgkhet",)
     assert sorted(tuple(m[1]) for m in mail_env.messages) == [
-        ("duty@cur.example.org",), ("priem@dzo.example.org", "kontrol@dzo.example.org")]
+        ("duty@cur.example.org",),
+        ("priem@dzo.example.org", "kontrol@dzo.example.org"),
+    ]
     keys = {r[0] for r in logged(mart)}
     assert keys == {"letter/SED-77", "pos/POS-1001", "pos/POS-1002", "open311/MUN-9", "pos/POS-3001"}
     folder = out / "alerts" / "2025-10-15"
@@ -320,9 +413,12 @@ def test_a_body_whose_mail_fails_is_retried_next_run(mart, mail_env, warehouse):
     assert dsg[1] == "Контроль сроков: 0 обращений с истекающим сроком, 2 просроченных"
     assert data_rows(dsg[3]) == [
         ["pos/POS-2002", "просрочено", datetime(2025, 10, 1, 23, 59, 59), None, 10, "Содержание дорог", ZR],
-        ["pos/POS-2001", "просрочено", datetime(2025, 10, 13, 23, 59, 59), None, 2, "Теплоснабжение", NAO]]
+        ["pos/POS-2001", "просрочено", datetime(2025, 10, 13, 23, 59, 59), None, 2, "Теплоснабжение", NAO],
+    ]
     assert {r[0]: (r[4], r[6], r[7]) for r in logged(mart) if r[3] == "dsgkhet"} == {
-        "pos/POS-2001": (NOW_2, True, 1), "pos/POS-2002": (NOW_2, True, 1)}
+        "pos/POS-2001": (NOW_2, True, 1),
+        "pos/POS-2002": (NOW_2, True, 1),
+    }
     # The retry's files go beside the first run's, which stay as they were; the same list, the same bytes.
     second = out / "alerts" / "2025-10-15_2"
     assert retry.folder == second

@@ -6,8 +6,16 @@ from orchestration.cli import main
 
 
 def event_line(event_id: str) -> str:
-    return json.dumps({"event_id": event_id, "source": "hotline-nao", "channel": "hotline", "appeal_id": "HL-1",
-                       "event_type": "received", "occurred_at": "2025-03-03T10:00:00+03:00"})
+    return json.dumps(
+        {
+            "event_id": event_id,
+            "source": "hotline-nao",
+            "channel": "hotline",
+            "appeal_id": "HL-1",
+            "event_type": "received",
+            "occurred_at": "2025-03-03T10:00:00+03:00",
+        }
+    )
 
 
 def test_ingest_reports_each_file_and_rejects_missing_paths(tsur_env, capsys):

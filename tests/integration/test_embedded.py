@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from orchestration.embedded import EmbeddedPostgres
+from lib.embedded import EmbeddedPostgres
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def home(monkeypatch):
 
 
 def test_warehouse_starts_its_own_server_and_migrates(home):
-    from orchestration.warehouse import Warehouse
+    from lib.warehouse import Warehouse
 
     wh = Warehouse().start()
     assert wh.server is not None and wh.url().startswith("postgresql://postgres@/tsur?host=")
@@ -49,10 +49,18 @@ def test_warehouse_starts_its_own_server_and_migrates(home):
 
 def test_server_stays_while_another_process_holds_it(home):
     server = EmbeddedPostgres(home)
-    code = ("import sys, time; from pathlib import Path; from orchestration.embedded import EmbeddedPostgres;"
-            "s = EmbeddedPostgres(Path(sys.argv[1])); s.acquire(); print('up', flush=True); sys.stdin.read()")
-    child = subprocess.Popen([sys.executable, "-c", code, str(home)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             text=True, cwd=Path(__file__).resolve().parents[2], env=os.environ.copy())
+    code = (
+        "import sys, time; from pathlib import Path; from lib.embedded import EmbeddedPostgres;"
+        "s = EmbeddedPostgres(Path(sys.argv[1])); s.acquire(); print('up', flush=True); sys.stdin.read()"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, str(home)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env=os.environ.copy(),
+    )
     assert child.stdout.readline().strip() == "up"
     server.acquire()
     server.release()
@@ -63,8 +71,10 @@ def test_server_stays_while_another_process_holds_it(home):
 
 
 def test_persistent_start_survives_its_process(home):
-    code = "import sys; from pathlib import Path; from orchestration.embedded import EmbeddedPostgres;" \
-           "EmbeddedPostgres(Path(sys.argv[1])).acquire(persistent=True)"
+    code = (
+        "import sys; from pathlib import Path; from lib.embedded import EmbeddedPostgres;"
+        "EmbeddedPostgres(Path(sys.argv[1])).acquire(persistent=True)"
+    )
     subprocess.run([sys.executable, "-c", code, str(home)], check=True, cwd=Path(__file__).resolve().parents[2])
     server = EmbeddedPostgres(home)
     assert server.postmaster() is not None

@@ -12,10 +12,20 @@ from orchestration.cli import main
 from orchestration.resources import WarehouseResource
 from tests.native_sample import make_native, path_of
 
-EVENT = {"schema": "appeal-event/1", "event_id": "HL-1-01", "source": "hotline-nao", "channel": "hotline",
-         "appeal_id": "HL-1", "event_type": "received", "occurred_at": "2025-03-03T10:00:00+03:00"}
-PICKED = {"pos": "epgu-pos-export-2025-03-31T2359.xlsx", "incident": "medialogia-im-2025-03-31T2359.xlsx",
-          "letter": "sed-nao-cards-2025-03-31.csv"}
+EVENT = {
+    "schema": "appeal-event/1",
+    "event_id": "HL-1-01",
+    "source": "hotline-nao",
+    "channel": "hotline",
+    "appeal_id": "HL-1",
+    "event_type": "received",
+    "occurred_at": "2025-03-03T10:00:00+03:00",
+}
+PICKED = {
+    "pos": "epgu-pos-export-2025-03-31T2359.xlsx",
+    "incident": "medialogia-im-2025-03-31T2359.xlsx",
+    "letter": "sed-nao-cards-2025-03-31.csv",
+}
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +66,10 @@ def test_ingest_a_mixed_folder_then_again(tsur_env, native, capsys):
     assert "the whole file is in quarantine: not an XLSX workbook" in out
     rows = sum(summary.rows[path_of(summary, n)] for n in PICKED.values())
     bad = sum(i.path.name in PICKED.values() for i in summary.injected)
-    assert lines[-1] == (f"6 files: 5 recognised (0 already loaded, skipped), 1 not recognised; rows read "
-                         f"{rows + 2}, loaded {rows - bad + 1}, duplicates 0, quarantined {bad + 1}")
+    assert lines[-1] == (
+        f"6 files: 5 recognised (0 already loaded, skipped), 1 not recognised; rows read "
+        f"{rows + 2}, loaded {rows - bad + 1}, duplicates 0, quarantined {bad + 1}"
+    )
     code, out, _ = run(capsys, root)
     assert code == 0 and sum(line.endswith(": already loaded, skipped") for line in out.splitlines()) == 5
     assert out.splitlines()[-1].startswith("6 files: 5 recognised (5 already loaded, skipped)")
@@ -98,6 +110,7 @@ def test_sensor_requests_a_run_only_for_files_never_loaded(tsur_env, native, cap
         old(path)
     resources = {"warehouse": WarehouseResource()}
     with dg.instance_for_test() as instance:
+
         def evaluate(cursor):
             context = dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources)
             return landing_files_sensor(context)
@@ -105,7 +118,11 @@ def test_sensor_requests_a_run_only_for_files_never_loaded(tsur_env, native, cap
         result = evaluate(None)
         [request] = result.run_requests
         assert sorted(k.path[1] for k in request.asset_selection) == [
-            "appeal_events", "incident_exports", "pos_exports", "sed_letters"]
+            "appeal_events",
+            "incident_exports",
+            "pos_exports",
+            "sed_letters",
+        ]
         assert request.tags["tsur/new_files"] == "5"  # three exports, the events, the broken workbook; not the note
         again = evaluate(result.cursor)
         assert [r.run_key for r in again.run_requests] == [request.run_key]  # same files, same key: one run
@@ -136,11 +153,15 @@ def test_assets_load_their_channel_folders_and_their_checks_pass(tsur_env, nativ
     landing(warehouse.settings.landing_dir, summary)
     resources = {"warehouse": WarehouseResource()}
     result = dg.materialize([*native_assets, *native_checks], resources=resources)
-    metadata = {m.asset_key.path[1]: {k: v.value for k, v in m.metadata.items()}
-                for m in result.get_asset_materialization_events() for m in [m.materialization]}
+    metadata = {
+        m.asset_key.path[1]: {k: v.value for k, v in m.metadata.items()}
+        for m in result.get_asset_materialization_events()
+        for m in [m.materialization]
+    }
     assert metadata["pos_exports"]["files"] == 2 and metadata["pos_exports"]["file_quarantines"] == 1
     assert metadata["sed_letters"]["loaded"] == summary.rows[path_of(summary, PICKED["letter"])] - sum(
-        i.path.name == PICKED["letter"] for i in summary.injected)
+        i.path.name == PICKED["letter"] for i in summary.injected
+    )
     checks = {e.asset_check_key.name: e.passed for e in result.get_asset_check_evaluations()}
     assert checks == {f"{name}_batches_reconcile": True for name in ("pos_exports", "incident_exports", "sed_letters")}
     again = dg.materialize(native_assets, resources=resources)

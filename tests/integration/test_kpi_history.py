@@ -15,8 +15,10 @@ def build(conn, schema: str, rows: list[tuple]) -> None:
     """A stand-in for an as-of build's mart_kpi_values with the columns record_kpis reads."""
     conn.execute(f"create schema if not exists {schema}")
     conn.execute(f"drop table if exists {schema}.mart_kpi_values")
-    conn.execute(f"create table {schema}.mart_kpi_values (period text, slice_kind text, slice_code text,"
-                 " indicator text, is_headline boolean, value numeric)")
+    conn.execute(
+        f"create table {schema}.mart_kpi_values (period text, slice_kind text, slice_code text,"
+        " indicator text, is_headline boolean, value numeric)"
+    )
     with conn.cursor() as cur:
         cur.executemany(f"insert into {schema}.mart_kpi_values values (%s, %s, %s, %s, %s, %s)", rows)
     conn.commit()
@@ -33,9 +35,11 @@ FIRST = [
 
 
 def snapshots(conn):
-    return conn.execute("select revision, slice_kind, slice_code, indicator, value, batch_hwm, source_schema"
-                        " from reports.kpi_snapshots"
-                        " order by revision, slice_kind, slice_code, indicator").fetchall()
+    return conn.execute(
+        "select revision, slice_kind, slice_code, indicator, value, batch_hwm, source_schema"
+        " from reports.kpi_snapshots"
+        " order by revision, slice_kind, slice_code, indicator"
+    ).fetchall()
 
 
 def test_a_report_is_recorded_once_and_revised_only_on_change(conn):
@@ -55,7 +59,10 @@ def test_a_report_is_recorded_once_and_revised_only_on_change(conn):
     assert record_kpis(conn, "2025-10", "asof_t2", CLOSE, 7) == 2
     second = [row for row in snapshots(conn) if row[0] == 2]
     assert [(r[3], r[4], r[5]) for r in second] == [
-        ("incoming", 10, 7), ("satisfaction_share", Decimal("0.5"), 7), ("incoming", 4, 7)]
+        ("incoming", 10, 7),
+        ("satisfaction_share", Decimal("0.5"), 7),
+        ("incoming", 4, 7),
+    ]
     assert record_kpis(conn, "2025-10", "asof_t2", CLOSE, 7) == 2
     # Another period is reported on its own.
     assert record_kpis(conn, "2025-09", "asof_t1", CLOSE, 5) == 1

@@ -24,14 +24,18 @@ def seen(appeal, moment):
 
 
 def rows(conn, origin):
-    found = conn.execute("select appeal_id, exported_at, record, payload, flags, sheet, line_no, source, channel"
-                         " from raw.source_rows where origin = %s order by line_no", (str(origin),)).fetchall()
+    found = conn.execute(
+        "select appeal_id, exported_at, record, payload, flags, sheet, line_no, source, channel"
+        " from raw.source_rows where origin = %s order by line_no",
+        (str(origin),),
+    ).fetchall()
     return {r[0]: r for r in found}
 
 
 def quarantine(conn):
-    return conn.execute("select origin, sheet, line_no, reason_code from raw.quarantine order by origin, line_no"
-                        ).fetchall()
+    return conn.execute(
+        "select origin, sheet, line_no, reason_code from raw.quarantine order by origin, line_no"
+    ).fetchall()
 
 
 def test_pos_export_with_title_rows_and_an_unknown_column(conn, native):
@@ -41,8 +45,7 @@ def test_pos_export_with_title_rows_and_an_unknown_column(conn, native):
     report = load_pos_file(conn, path)
     expected = {a.appeal_id: a for a in window(world, "pos", moment, 92)}
     bad = [i for i in summary.injected if i.path == path]
-    assert (report.lines_read, report.loaded, report.quarantined) == (len(expected) + len(bad), len(expected),
-                                                                      len(bad))
+    assert (report.lines_read, report.loaded, report.quarantined) == (len(expected) + len(bad), len(expected), len(bad))
     stored = rows(conn, path)
     assert set(stored) == set(expected)
     first = min(stored.values(), key=lambda r: r[6])
@@ -99,7 +102,7 @@ def test_sed_cards_in_windows_1251(conn, native):
     assert report.loaded == len(expected) and report.lines_read == len(expected)
     stored = rows(conn, path)
     assert set(stored) == set(expected)
-    for appeal_id, (_, exported_at, record, payload, flags, sheet, line_no, source, channel) in stored.items():
+    for appeal_id, (_, exported_at, record, payload, flags, sheet, _line_no, source, _channel) in stored.items():
         appeal = expected[appeal_id]
         assert (exported_at, flags, sheet, source) == (moment, ["exported_at_end_of_day"], None, "sed-nao")
         assert record["created_at"] == appeal.received_at.replace(second=0).isoformat()  # minutes in СЭД
@@ -112,10 +115,16 @@ def test_the_whole_sample_loads_and_every_broken_copy_is_quarantined_where_it_wa
     _, summary = native
     for path in summary.paths:
         LOADERS[path.parent.name](conn, path)
-    totals = conn.execute("select sum(lines_read), sum(loaded), sum(duplicates), sum(quarantined), count(*)"
-                          " from raw.load_batches").fetchone()
-    assert totals == (sum(summary.rows.values()), sum(summary.rows.values()) - len(summary.injected), 0,
-                      len(summary.injected), len(summary.paths))
+    totals = conn.execute(
+        "select sum(lines_read), sum(loaded), sum(duplicates), sum(quarantined), count(*) from raw.load_batches"
+    ).fetchone()
+    assert totals == (
+        sum(summary.rows.values()),
+        sum(summary.rows.values()) - len(summary.injected),
+        0,
+        len(summary.injected),
+        len(summary.paths),
+    )
     assert quarantine(conn) == sorted((str(i.path), i.sheet, i.row, i.kind) for i in summary.injected)
     per_channel = dict(conn.execute("select channel, count(*) from raw.source_rows group by 1").fetchall())
     for channel in ("pos", "incident", "letter"):
@@ -136,8 +145,12 @@ def test_same_file_again_is_skipped_a_copy_by_hash_a_rewrite_gives_duplicates(co
     rewritten = tmp_path / "sed-nao-cards-2025-03-31 (1).csv"
     rewritten.write_bytes(path.read_bytes() + b"\r\n")  # re-exported: other bytes, same content and moment
     again = load_letters_file(conn, rewritten)
-    assert (again.lines_read, again.loaded, again.duplicates, again.quarantined) == (first.lines_read, 0,
-                                                                                      first.loaded, 0)
+    assert (again.lines_read, again.loaded, again.duplicates, again.quarantined) == (
+        first.lines_read,
+        0,
+        first.loaded,
+        0,
+    )
     forced = load_letters_file(conn, path, force=True)
     assert (forced.loaded, forced.duplicates) == (0, first.loaded)
     assert conn.execute("select count(*) from raw.source_rows").fetchone()[0] == count
@@ -149,8 +162,10 @@ def test_an_older_export_after_a_newer_one_adds_its_snapshot_and_conflicts_with_
     older = load_pos_file(conn, path_of(summary, "epgu-pos-export-2025-11-30T2359.xlsx"))
     assert older.duplicates == 0 and set(older.reasons) <= {"bad_date", "missing_field"}
     assert older.loaded == len(window(world, "pos", msk(2025, 11, 30, 23, 59), 92)) and newer.loaded > 0
-    both = conn.execute("select appeal_id, array_agg(exported_at order by exported_at), array_agg(record->>'status'"
-                        " order by exported_at) from raw.source_rows group by 1 having count(*) = 2").fetchall()
+    both = conn.execute(
+        "select appeal_id, array_agg(exported_at order by exported_at), array_agg(record->>'status'"
+        " order by exported_at) from raw.source_rows group by 1 having count(*) = 2"
+    ).fetchall()
     by_id = {a.appeal_id: a for a in world.appeals}
     assert both
     for appeal_id, moments, statuses in both:
@@ -170,8 +185,7 @@ def test_export_moment_from_argument_name_workbook_or_file_time(conn, native, tm
     cards = tmp_path / "cards.csv"
     shutil.copy(path_of(summary, "sed-nao-cards-2025-04-30.csv"), cards)
     load_letters_file(conn, cards)
-    found = conn.execute("select origin, min(exported_at), min(flags::text) from raw.source_rows group by 1"
-                         ).fetchall()
+    found = conn.execute("select origin, min(exported_at), min(flags::text) from raw.source_rows group by 1").fetchall()
     moments = {origin.rsplit("/", 1)[-1]: (at, flags) for origin, at, flags in found}
     assert moments["incidents.xlsx"] == (msk(2025, 4, 30, 23, 59), "{exported_at_from_properties}")
     assert moments[source.name] == (explicit, "{}")
@@ -183,8 +197,9 @@ def test_a_region_with_other_headers_maps_them_in_configuration(conn, native, tm
     _, summary = native
     text = path_of(summary, "sed-nao-cards-2025-05-31.csv").read_bytes().decode("cp1251")
     other = tmp_path / "sed-nao-cards-2025-05-31.csv"
-    other.write_bytes(text.replace("Рег. номер", "Входящий №").replace("Дата поступления", "Поступило", 1)
-                      .encode("cp1251"))
+    other.write_bytes(
+        text.replace("Рег. номер", "Входящий №").replace("Дата поступления", "Поступило", 1).encode("cp1251")
+    )
     report = load_letters_file(conn, other)
     assert report.reasons == {"no_header": 1} and report.loaded == 0
     maps = tmp_path / "maps.yaml"

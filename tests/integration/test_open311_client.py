@@ -118,15 +118,21 @@ def test_jurisdiction_and_api_key_are_sent_and_the_key_is_never_shown(caplog):
             document, url = client.get_json("requests.json", QUERY)
             assert len(document) == 12
             assert "jurisdiction_id=nm" in url and secret not in url and "api_key" not in url
-        with Open311Client(server.url, jurisdiction_id="nm", api_key="wrong", settings=FAST) as client, \
-                pytest.raises(Open311Error, match="HTTP 403: invalid api_key"):
+        with (
+            Open311Client(server.url, jurisdiction_id="nm", api_key="wrong", settings=FAST) as client,
+            pytest.raises(Open311Error, match="HTTP 403: invalid api_key"),
+        ):
             client.get_json("requests.json", QUERY)
-        with Open311Client(server.url, api_key=secret, settings=FAST) as client, \
-                pytest.raises(Open311Error, match="HTTP 404: jurisdiction_id not found"):
+        with (
+            Open311Client(server.url, api_key=secret, settings=FAST) as client,
+            pytest.raises(Open311Error, match="HTTP 404: jurisdiction_id not found"),
+        ):
             client.get_json("requests.json", QUERY)
         server.faults.status(500, times=100)
-        with Open311Client(server.url, jurisdiction_id="nm", api_key=secret, settings=FAST) as client, \
-                pytest.raises(Open311Error) as caught:
+        with (
+            Open311Client(server.url, jurisdiction_id="nm", api_key=secret, settings=FAST) as client,
+            pytest.raises(Open311Error) as caught,
+        ):
             client.get_json("requests.json", QUERY)
         assert secret not in str(caught.value)
     assert "requests.json" in caplog.text  # urllib3 did log the URLs ...

@@ -32,16 +32,23 @@ def test_the_asset_loads_the_sample_feed_through_the_local_server(warehouse):
     assert result.success
     portal = {a.appeal_id for a in world.appeals if a.channel == "portal"}
     with warehouse.connect() as conn:
-        ids = [r[0] for r in conn.execute("select appeal_id from raw.source_rows"
-                                          " where source = 'open311-naryan-mar'").fetchall()]
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "select appeal_id from raw.source_rows where source = 'open311-naryan-mar'"
+            ).fetchall()
+        ]
         assert sorted(ids) == sorted(portal)  # each real request once, none lost
-        quarantine = conn.execute("select reason_code, reason, record_key from raw.quarantine"
-                                  " order by reason").fetchall()
+        quarantine = conn.execute(
+            "select reason_code, reason, record_key from raw.quarantine order by reason"
+        ).fetchall()
         flags = dict(conn.execute("select appeal_id, flags from raw.source_rows where flags <> '{}'").fetchall())
         batches = conn.execute("select count(*) from raw.load_batches").fetchone()[0]
         origin = conn.execute("select min(origin) from raw.source_rows").fetchone()[0]
     assert [(code, reason.split(":")[0]) for code, reason, _ in quarantine] == [
-        ("missing_field", "requested_datetime is missing"), ("missing_field", "service_request_id is missing")]
+        ("missing_field", "requested_datetime is missing"),
+        ("missing_field", "service_request_id is missing"),
+    ]
     assert quarantine[0][2] == f"open311-naryan-mar/{summary.damaged_ids['missing_requested_datetime']}"
     damaged = summary.damaged_ids
     assert flags[damaged["duplicate_key"]] == ["duplicate_key:service_name", "duplicate_key:updated_datetime"]
@@ -51,8 +58,13 @@ def test_the_asset_loads_the_sample_feed_through_the_local_server(warehouse):
     checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     passed = {e.event_specific_data.check_name: e.event_specific_data.passed for e in checks}
     # Batches and windows reconcile; the raw suites and the channel's freshness run on the asset too.
-    assert {"open311_batches_reconcile", "open311_windows_reconcile", "gx_raw_open311_windows",
-            "gx_raw_source_rows__open311_requests", "channel_silence_portal"} <= set(passed)
+    assert {
+        "open311_batches_reconcile",
+        "open311_windows_reconcile",
+        "gx_raw_open311_windows",
+        "gx_raw_source_rows__open311_requests",
+        "channel_silence_portal",
+    } <= set(passed)
     assert all(passed.values()), passed
     # The next run finds the cursor and nothing new.
     assert run_poll_job().success
@@ -72,9 +84,15 @@ def test_configured_endpoints_come_from_the_environment_and_one_failure_fails_th
         down = Open311Server(Feed([])).start()
         down_url = down.url
         down.stop()
-        monkeypatch.setenv("TSUR_OPEN311_ENDPOINTS", json.dumps([
-            {"source": "city-up", "base_url": up.url, "since": "2025-01-25", "window_days": 30, "max_rps": 500},
-            {"source": "city-down", "base_url": down_url, "since": "2025-01-25", "max_rps": 500, "retries": 1}]))
+        monkeypatch.setenv(
+            "TSUR_OPEN311_ENDPOINTS",
+            json.dumps(
+                [
+                    {"source": "city-up", "base_url": up.url, "since": "2025-01-25", "window_days": 30, "max_rps": 500},
+                    {"source": "city-down", "base_url": down_url, "since": "2025-01-25", "max_rps": 500, "retries": 1},
+                ]
+            ),
+        )
         result = run_poll_job()
     assert not result.success
     with warehouse.connect() as conn:
@@ -91,8 +109,22 @@ def test_the_schedule_polls_every_fifteen_minutes():
 
 def test_the_command_prints_each_batch(warehouse, capsys):
     with Open311Server(Feed(DATA)) as server:
-        code = main(["poll-open311", server.url, "--source", "test-city", "--since", "2025-02-01",
-                     "--window-days", "60", "--page-size", "7", "--max-rps", "500"])
+        code = main(
+            [
+                "poll-open311",
+                server.url,
+                "--source",
+                "test-city",
+                "--since",
+                "2025-02-01",
+                "--window-days",
+                "60",
+                "--page-size",
+                "7",
+                "--max-rps",
+                "500",
+            ]
+        )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "read 30, loaded 30, duplicates 0, quarantined 0, skipped 0 (quarantined before)" in out
@@ -106,17 +138,21 @@ def test_the_command_says_clearly_when_the_endpoint_is_unreachable(warehouse, ca
     server = Open311Server(Feed(DATA)).start()
     url = server.url
     server.stop()
-    code = main(["poll-open311", url, "--source", "test-city", "--since", "2025-02-01", "--retries", "1",
-                 "--max-rps", "500"])
+    code = main(
+        ["poll-open311", url, "--source", "test-city", "--since", "2025-02-01", "--retries", "1", "--max-rps", "500"]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("tsur: test-city: poll stopped: ") and "unreachable after 1 retries" in err
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--api-key-env", "NO_SUCH_VARIABLE_311"], "NO_SUCH_VARIABLE_311 (api key) is not set"),
-    (["--since", "yesterday"], "since: not an RFC 3339 date-time"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--api-key-env", "NO_SUCH_VARIABLE_311"], "NO_SUCH_VARIABLE_311 (api key) is not set"),
+        (["--since", "yesterday"], "since: not an RFC 3339 date-time"),
+    ],
+)
 def test_the_command_rejects_bad_options(warehouse, capsys, args, message):
     code = main(["poll-open311", "http://127.0.0.1:9/open311/v2", "--source", "x", *args])
     assert code == 1 and message in capsys.readouterr().err

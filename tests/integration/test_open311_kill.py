@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from sources.migrate import migrate
+from lib.migrate import migrate
 from sources.open311.jsontext import loads
 from sources.open311.poll import poll_endpoint
 from sources.open311.server import Feed, Open311Server
@@ -19,9 +19,11 @@ from tests.conftest import fresh_database
 from tests.integration.open311_helpers import FAST, NOW, SINCE, endpoint, make_requests
 
 ROOT = Path(__file__).resolve().parents[2]
-BROKEN = ['{"service_request_id": null, "requested_datetime": "2025-02-03T10:00:00+03:00"}',
-          '{"service_request_id": "X-1", "requested_datetime": "2025-02-30T10:00:00+03:00",'
-          ' "updated_datetime": "2025-02-12T10:00:00+03:00"}']
+BROKEN = [
+    '{"service_request_id": null, "requested_datetime": "2025-02-03T10:00:00+03:00"}',
+    '{"service_request_id": "X-1", "requested_datetime": "2025-02-30T10:00:00+03:00",'
+    ' "updated_datetime": "2025-02-12T10:00:00+03:00"}',
+]
 CHILD = """
 import sys
 from dataclasses import replace
@@ -37,9 +39,9 @@ with psycopg.connect(sys.argv[1], autocommit=True) as conn:
 # Everything a row is, except when and in which batch it was stored.
 TABLES = {
     "source_rows": "select source, channel, appeal_id, exported_at, record, payload, flags, origin, sheet, line_no,"
-                   " line_sha256 from raw.source_rows order by source, appeal_id, exported_at",
+    " line_sha256 from raw.source_rows order by source, appeal_id, exported_at",
     "quarantine": "select loader, source, origin, sheet, line_no, record_key, reason_code, reason, raw_text"
-                  " from raw.quarantine order by origin, sheet, line_no",
+    " from raw.quarantine order by origin, sheet, line_no",
     "services": "select source, service_code, payload, line_sha256 from raw.open311_services order by 2",
     "cursor": "select source, endpoint, window_end from raw.open311_cursors",
 }
@@ -84,8 +86,12 @@ def test_killed_then_rerun_equals_a_clean_run(server, server_url, clean, seed):
     with fresh_database(server_url) as url:
         prepared(url)
         seen = len(server.log)
-        child = subprocess.Popen([sys.executable, "-c", CHILD, url, server.url], cwd=ROOT,
-                                 env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE)
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, url, server.url],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stderr=subprocess.PIPE,
+        )
         # Die after a random number of HTTP requests plus a random moment: inside a fetch or a commit.
         target = seen + rng.randint(2, 11)  # of about 15
         deadline = time.monotonic() + 30

@@ -4,15 +4,24 @@ The expected content of raw.source_rows is computed from the server's data with 
 """
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from sources.open311.client import Open311Error
 from sources.open311.poll import PollError, poll_endpoint
 from sources.open311.server import Feed, Open311Server
-from tests.integration.open311_helpers import (FAST, NOW, SINCE, cursor, endpoint, make_requests, raw_dump,
-                                               snapshots, stored)
+from tests.integration.open311_helpers import (
+    FAST,
+    NOW,
+    SINCE,
+    cursor,
+    endpoint,
+    make_requests,
+    raw_dump,
+    snapshots,
+    stored,
+)
 
 DATA = make_requests(57)  # 2025-02-01 .. 2025-02-22, nine hours apart: four seven-day windows, pages of five
 
@@ -39,16 +48,20 @@ def test_a_poll_loads_every_request_once_with_lineage(db, server):
     totals = report.totals()
     assert (totals["read"], totals["loaded"], totals["duplicates"], totals["quarantined"]) == (57, 57, 0, 0)
     assert cursor(db) == NOW and report.cursor_after == NOW
-    row = db.execute("select origin, sheet, line_no, payload->>'description', flags from raw.source_rows"
-                     " where appeal_id = 'R-012'").fetchone()
+    row = db.execute(
+        "select origin, sheet, line_no, payload->>'description', flags from raw.source_rows where appeal_id = 'R-012'"
+    ).fetchone()
     assert row[0].startswith(server.url + "/requests.json?start_date=2025-02-01T00%3A00%3A00Z&end_date=")
     assert row[0].endswith("&page=3&page_size=5") and (row[1], row[2]) == ("page=3", 2)
     assert row[3:] == ("Яма напротив дома 12", [])
-    ledger = db.execute("select sum(w.objects_read), sum(b.lines_read), sum(w.repeated_broken)"
-                        " from raw.open311_windows w join raw.load_batches b using (batch_id)").fetchone()
+    ledger = db.execute(
+        "select sum(w.objects_read), sum(b.lines_read), sum(w.repeated_broken)"
+        " from raw.open311_windows w join raw.load_batches b using (batch_id)"
+    ).fetchone()
     assert ledger == (57, 57, 0)
     assert db.execute("select service_code, payload->>'service_name' from raw.open311_services").fetchall() == [
-        ("roads-pothole", "Ямы на дороге")]
+        ("roads-pothole", "Ямы на дороге")
+    ]
 
 
 def test_polling_again_loads_nothing_and_makes_no_batches(db, server):
@@ -66,26 +79,33 @@ def test_polling_again_loads_nothing_and_makes_no_batches(db, server):
 
 def test_a_changed_request_is_a_new_snapshot_and_the_old_one_stays(db, server):
     poll(db, server)
-    changed = dict(DATA[19], status="closed", status_notes="Яма заделана",
-                   updated_datetime="2025-02-27T10:00:00+03:00")
+    changed = dict(DATA[19], status="closed", status_notes="Яма заделана", updated_datetime="2025-02-27T10:00:00+03:00")
     server.feed.put(changed)
     report = poll(db, server, now=NOW + timedelta(days=1))
     assert report.totals()["loaded"] == 1
     assert set(stored(db)) == snapshots(DATA) | snapshots([changed])
-    rows = db.execute("select exported_at, record->>'status', record->>'closed_at' from raw.source_rows"
-                      " where appeal_id = 'R-020' order by exported_at").fetchall()
-    assert rows == [(datetime.fromisoformat(DATA[19]["updated_datetime"]), "open", None),
-                    (datetime(2025, 2, 27, 7, tzinfo=timezone.utc), "closed", "2025-02-27T10:00:00+03:00")]
+    rows = db.execute(
+        "select exported_at, record->>'status', record->>'closed_at' from raw.source_rows"
+        " where appeal_id = 'R-020' order by exported_at"
+    ).fetchall()
+    assert rows == [
+        (datetime.fromisoformat(DATA[19]["updated_datetime"]), "open", None),
+        (datetime(2025, 2, 27, 7, tzinfo=UTC), "closed", "2025-02-27T10:00:00+03:00"),
+    ]
 
 
-@pytest.mark.parametrize("inject, extra_requests", [
-    (lambda f: f.status(500, times=2), 2),
-    (lambda f: f.status(503, times=1, retry_after="1"), 1),
-    (lambda f: f.slow(1.0, times=1), 1),
-    (lambda f: f.truncate(times=2), 2),
-    (lambda f: f.repeat_page(3), None),  # page 3 answered with page 2: the window is read again
-    (lambda f: f.skip_page(2), None),  # page 2 answered with page 3: its objects never came; read again
-], ids=["500", "503+retry-after", "timeout", "truncated", "repeated-page", "missing-page"])
+@pytest.mark.parametrize(
+    "inject, extra_requests",
+    [
+        (lambda f: f.status(500, times=2), 2),
+        (lambda f: f.status(503, times=1, retry_after="1"), 1),
+        (lambda f: f.slow(1.0, times=1), 1),
+        (lambda f: f.truncate(times=2), 2),
+        (lambda f: f.repeat_page(3), None),  # page 3 answered with page 2: the window is read again
+        (lambda f: f.skip_page(2), None),  # page 2 answered with page 3: its objects never came; read again
+    ],
+    ids=["500", "503+retry-after", "timeout", "truncated", "repeated-page", "missing-page"],
+)
 def test_each_fault_ends_in_a_complete_duplicate_free_load(db, server, inject, extra_requests):
     clean = Open311Server(Feed(DATA)).start()
     try:
@@ -96,8 +116,9 @@ def test_each_fault_ends_in_a_complete_duplicate_free_load(db, server, inject, e
     inject(server.faults)
     report = poll(db, server)
     assert set(stored(db)) == snapshots(DATA)
-    assert db.execute("select count(*), count(distinct appeal_id) from raw.source_rows"
-                      " where source = 'test-city'").fetchone() == (57, 57)
+    assert db.execute(
+        "select count(*), count(distinct appeal_id) from raw.source_rows where source = 'test-city'"
+    ).fetchone() == (57, 57)
     assert cursor(db) == NOW and report.complete
     assert db.execute("select count(*) from raw.quarantine").fetchone()[0] == 0
     if extra_requests is not None:
@@ -111,8 +132,9 @@ def test_a_page_lost_without_a_trace_is_recovered_by_the_next_poll(db, server):
     first = poll(db, server)
     missing = snapshots(DATA) - set(stored(db))
     # Windows lie on a grid of Saturdays 00:00 UTC; the first is Feb 1..8. Its first page held five requests.
-    first_window = [r for r in DATA if datetime.fromisoformat(r["requested_datetime"])
-                    <= datetime(2025, 2, 8, tzinfo=timezone.utc)]
+    first_window = [
+        r for r in DATA if datetime.fromisoformat(r["requested_datetime"]) <= datetime(2025, 2, 8, tzinfo=UTC)
+    ]
     assert missing == snapshots(first_window[5:]) and len(missing) > 5
     assert first.complete  # nothing in the answers showed it
     # The next scheduled poll starts lookback_days before the cursor and reads the window again.
@@ -129,9 +151,12 @@ def test_a_server_dying_mid_poll_then_a_second_poll_completes(db, server):
     assert 0 < len(kept) < 57
     # The cursor stands exactly at the end of the last window stored, and that window is whole.
     assert cursor(db) == report.windows[-1].end == report.cursor_after
-    before_cursor = {s for s in snapshots(DATA) if s[0] in {r["service_request_id"] for r in DATA
-                                                         if datetime.fromisoformat(r["requested_datetime"])
-                                                         <= cursor(db)}}
+    before_cursor = {
+        s
+        for s in snapshots(DATA)
+        if s[0]
+        in {r["service_request_id"] for r in DATA if datetime.fromisoformat(r["requested_datetime"]) <= cursor(db)}
+    }
     assert before_cursor <= set(kept)
     server.faults.die_after = None
     server.start()  # back on the same port
@@ -157,31 +182,38 @@ def test_a_server_that_ignores_paging_is_read_in_smaller_windows(db):
 
 
 def test_broken_requests_are_quarantined_once_and_counts_reconcile(db, server):
-    broken = ['{"service_request_id": null, "requested_datetime": "2025-02-03T10:00:00+03:00"}',
-              '{"service_request_id": "X-1", "requested_datetime": "2025-02-30T10:00:00+03:00",'
-              ' "updated_datetime": "2025-02-04T10:00:00+03:00"}',
-              '{"service_request_id": "X-2", "requested_datetime": "2025-02-05T10:00:00+03:00",'
-              ' "status": "open", "status": "closed", "lat": "null", "updated_datetime": "2025-02-05T11:00:00+03:00"}']
+    broken = [
+        '{"service_request_id": null, "requested_datetime": "2025-02-03T10:00:00+03:00"}',
+        '{"service_request_id": "X-1", "requested_datetime": "2025-02-30T10:00:00+03:00",'
+        ' "updated_datetime": "2025-02-04T10:00:00+03:00"}',
+        '{"service_request_id": "X-2", "requested_datetime": "2025-02-05T10:00:00+03:00",'
+        ' "status": "open", "status": "closed", "lat": "null", "updated_datetime": "2025-02-05T11:00:00+03:00"}',
+    ]
     from sources.open311.jsontext import loads
 
     for text in broken:
         server.feed.put(loads(text))
     poll(db, server)
-    reasons = db.execute("select reason_code, record_key, sheet, line_no from raw.quarantine"
-                         " order by record_key nulls first").fetchall()
+    reasons = db.execute(
+        "select reason_code, record_key, sheet, line_no from raw.quarantine order by record_key nulls first"
+    ).fetchall()
     # The server sorts by requested time (the updated time when that is broken): Feb 3 07:00Z comes after
     # R-006 (Feb 3 02:00Z), Feb 4 07:00Z after R-009 (Feb 4 05:00Z) and the first broken one; pages of five.
     assert reasons == [("missing_field", None, "page=2", 2), ("bad_date", "test-city/X-1", "page=3", 1)]
-    assert db.execute("select record->>'status', flags from raw.source_rows where appeal_id = 'X-2'").fetchone() \
-        == ("open", ["duplicate_key:status"])
+    assert db.execute("select record->>'status', flags from raw.source_rows where appeal_id = 'X-2'").fetchone() == (
+        "open",
+        ["duplicate_key:status"],
+    )
     # A change in the same window makes it load again: the broken ones are skipped, not quarantined twice.
     server.feed.put(dict(DATA[0], updated_datetime="2025-02-06T10:00:00+03:00"))
     report = poll(db, server, now=NOW + timedelta(hours=1))
     assert db.execute("select count(*) from raw.quarantine").fetchone()[0] == 2
     assert report.totals()["skipped"] >= 2
-    bad = db.execute("select count(*) from raw.open311_windows w join raw.load_batches b using (batch_id)"
-                     " where w.objects_read <> b.lines_read + w.repeated_broken"
-                     " or b.lines_read <> b.loaded + b.duplicates + b.quarantined").fetchone()[0]
+    bad = db.execute(
+        "select count(*) from raw.open311_windows w join raw.load_batches b using (batch_id)"
+        " where w.objects_read <> b.lines_read + w.repeated_broken"
+        " or b.lines_read <> b.loaded + b.duplicates + b.quarantined"
+    ).fetchone()[0]
     assert bad == 0
 
 
@@ -210,7 +242,7 @@ def test_two_polls_of_one_source_do_not_run_at_once(db, server, warehouse, monke
 
 
 def test_a_poll_from_ten_years_back_skips_the_empty_years_in_few_requests(db, server):
-    since = datetime(2015, 3, 1, tzinfo=timezone.utc)  # 522 weeks before the data's month ends
+    since = datetime(2015, 3, 1, tzinfo=UTC)  # 522 weeks before the data's month ends
     report = poll(db, server, since=since)
     assert set(stored(db)) == snapshots(DATA) and report.cursor_after == NOW
     windows = report.windows

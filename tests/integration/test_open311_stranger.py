@@ -2,7 +2,7 @@
 every valid request kept, every broken one quarantined with its reason, whatever the server's page limit."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from tests.integration.open311_helpers import FAST
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open311"
 EXPECTED = json.loads((FIXTURES / "riverton.expected.json").read_text(encoding="utf-8"))
-NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -28,8 +28,14 @@ def db(warehouse):
 def test_every_valid_request_loads_and_every_broken_one_is_quarantined(db, max_page_size):
     feed = Feed.from_file(FIXTURES / "riverton.json", tz=EXPECTED["timezone"])
     with Open311Server(feed, default_page_size=50, max_page_size=max_page_size) as server:
-        endpoint = Endpoint(source="riverton-311", base_url=server.url, timezone=EXPECTED["timezone"],
-                            since=datetime(2024, 3, 1, tzinfo=timezone.utc), window_days=30, page_size=100)
+        endpoint = Endpoint(
+            source="riverton-311",
+            base_url=server.url,
+            timezone=EXPECTED["timezone"],
+            since=datetime(2024, 3, 1, tzinfo=UTC),
+            window_days=30,
+            page_size=100,
+        )
         report = poll_endpoint(db, endpoint, now=NOW, client_settings=FAST)
         again = poll_endpoint(db, endpoint, now=NOW, client_settings=FAST)
     rows = db.execute("select appeal_id, exported_at from raw.source_rows").fetchall()
@@ -39,10 +45,17 @@ def test_every_valid_request_loads_and_every_broken_one_is_quarantined(db, max_p
     for appeal_id, flag in EXPECTED["flags"].items():
         assert flag in db.execute("select flags from raw.source_rows where appeal_id = %s", (appeal_id,)).fetchone()[0]
     for appeal_id, status in EXPECTED["first_status"].items():
-        assert db.execute("select record->>'status' from raw.source_rows where appeal_id = %s",
-                          (appeal_id,)).fetchone()[0] == status
+        assert (
+            db.execute("select record->>'status' from raw.source_rows where appeal_id = %s", (appeal_id,)).fetchone()[0]
+            == status
+        )
     unknown = db.execute("select count(*) from raw.source_rows where 'unknown_status' = any(flags)").fetchone()[0]
     assert unknown == EXPECTED["unknown_statuses"]
     assert report.complete and again.totals()["loaded"] == 0 and again.totals()["quarantined"] == 0
-    assert db.execute("select count(*) from raw.open311_windows w join raw.load_batches b using (batch_id)"
-                      " where w.objects_read <> b.lines_read + w.repeated_broken").fetchone()[0] == 0
+    assert (
+        db.execute(
+            "select count(*) from raw.open311_windows w join raw.load_batches b using (batch_id)"
+            " where w.objects_read <> b.lines_read + w.repeated_broken"
+        ).fetchone()[0]
+        == 0
+    )

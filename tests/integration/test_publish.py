@@ -4,8 +4,8 @@ failed; BI keeps reading through the swap and never sees the build schema; `tsur
 import pytest
 from psycopg import sql
 
+from lib.roles import ensure_roles, scram_verifier
 from orchestration.publish import PublishRefused, last_publication, publish
-from orchestration.roles import ensure_roles, scram_verifier
 from orchestration.status import format_status, read_status
 from tests.dbroles import connect_as, is_denied, private_roles
 
@@ -22,7 +22,9 @@ def check(conn, run_id: str, passed: bool) -> None:
         "insert into quality.validation_runs (run_id, check_name, kind, suite, asset_key, relation, blocking,"
         " severity, success, evaluated, failed, started_at, finished_at)"
         " values (%s, 'gx_kpi', 'expectations', 'kpi', 'marts/kpi', 'marts_build.kpi', true, 'error', %s, 1,"
-        " %s, now(), now())", (run_id, passed, 0 if passed else 1))
+        " %s, now(), now())",
+        (run_id, passed, 0 if passed else 1),
+    )
 
 
 def published(conn) -> tuple:
@@ -32,8 +34,11 @@ def published(conn) -> tuple:
 def test_publish_swaps_only_audited_builds_and_bi_keeps_its_grants(warehouse, database_url, server_url):
     with private_roles(database_url, server_url) as names, warehouse.connect(autocommit=True) as conn:
         ensure_roles(conn, names)
-        conn.execute(sql.SQL("alter role {} login password {}").format(
-            sql.Identifier(names.bi), sql.Literal(scram_verifier("bi-pass"))))
+        conn.execute(
+            sql.SQL("alter role {} login password {}").format(
+                sql.Identifier(names.bi), sql.Literal(scram_verifier("bi-pass"))
+            )
+        )
         assert last_publication(conn) is None
         with pytest.raises(PublishRefused, match="marts_build does not exist"):
             publish(conn, run_id="run-0", bi_role=names.bi)
@@ -71,4 +76,3 @@ def test_publish_swaps_only_audited_builds_and_bi_keeps_its_grants(warehouse, da
         status = read_status(conn)
         assert not status.held and status.published_run == "run-3"
         assert "Сборка не опубликована" not in format_status(status)
-

@@ -1,7 +1,6 @@
 """`tsur db roles`: the loader writes raw only, the transformer builds from raw, BI reads the marts only."""
 
 import json
-import os
 import shutil
 import tempfile
 import uuid
@@ -11,9 +10,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from lib.embedded import EmbeddedPostgres
+from lib.roles import bi_role_for_build, ensure_roles, scram_verifier
 from orchestration.cli import main
-from orchestration.embedded import EmbeddedPostgres
-from orchestration.roles import bi_role_for_build, ensure_roles, scram_verifier
 from sources.events import load_event_file
 from tests.conftest import run_dbt
 from tests.dbroles import connect_as, is_denied, login_url, private_roles
@@ -22,9 +21,17 @@ AS_OF = "2026-01-20T00:00:00+00:00"
 
 
 def event_line(event_id: str) -> str:
-    return json.dumps({"event_id": event_id, "source": "hotline-nao", "channel": "hotline", "appeal_id": "HL-1",
-                       "event_type": "received", "occurred_at": "2025-03-03T10:00:00+03:00",
-                       "author": {"name": "Иванов Иван Иванович", "phone": "+7 911 555-11-22"}})
+    return json.dumps(
+        {
+            "event_id": event_id,
+            "source": "hotline-nao",
+            "channel": "hotline",
+            "appeal_id": "HL-1",
+            "event_type": "received",
+            "occurred_at": "2025-03-03T10:00:00+03:00",
+            "author": {"name": "Иванов Иван Иванович", "phone": "+7 911 555-11-22"},
+        }
+    )
 
 
 def privileges(conn, role: str) -> dict[str, bool]:
@@ -50,21 +57,37 @@ def privileges(conn, role: str) -> dict[str, bool]:
 def test_roles_are_created_once_and_each_reaches_only_its_layer(warehouse, database_url, server_url, tmp_path):
     with private_roles(database_url, server_url) as names, warehouse.connect(autocommit=True) as conn:
         # Layers as a build leaves them, made here by the administrator.
-        conn.execute("create schema staging; create view staging.v as select 1 as a;"
-                     " create schema marts; create table marts.t as select 1 as a")
+        conn.execute(
+            "create schema staging; create view staging.v as select 1 as a;"
+            " create schema marts; create table marts.t as select 1 as a"
+        )
         assert ensure_roles(conn, names) == [f"role {n} created" for n in names.all()]
         assert ensure_roles(conn, names) == []
-        logins = conn.execute("select rolname, rolcanlogin from pg_roles where rolname = any(%s)",
-                              (list(names.all()),)).fetchall()
+        logins = conn.execute(
+            "select rolname, rolcanlogin from pg_roles where rolname = any(%s)", (list(names.all()),)
+        ).fetchall()
         assert sorted(logins) == sorted((n, False) for n in names.all())  # external server: groups, no logins
         yes = lambda *keys: {k: True for k in keys}  # noqa: E731
         every = privileges(conn, names.loader).keys()
         expected = {
-            names.loader: yes("raw usage", "raw create", "raw.appeal_events select", "raw.appeal_events insert",
-                              "raw.load_batches update", "raw.load_batch_seq usage"),
+            names.loader: yes(
+                "raw usage",
+                "raw create",
+                "raw.appeal_events select",
+                "raw.appeal_events insert",
+                "raw.load_batches update",
+                "raw.load_batch_seq usage",
+            ),
             # Layers the administrator made before the roles pass to the transformer, which rebuilds them.
-            names.transformer: yes("db create", "raw usage", "raw.appeal_events select", "staging usage",
-                                   "marts usage", "marts.t select", "marts.t insert"),
+            names.transformer: yes(
+                "db create",
+                "raw usage",
+                "raw.appeal_events select",
+                "staging usage",
+                "marts usage",
+                "marts.t select",
+                "marts.t insert",
+            ),
             names.bi: yes("marts usage", "marts.t select"),
             names.reporter: yes("marts usage", "marts.t select"),  # as a member of BI; it writes reports too
         }
@@ -72,10 +95,12 @@ def test_roles_are_created_once_and_each_reaches_only_its_layer(warehouse, datab
             assert privileges(conn, role) == {k: granted.get(k, False) for k in every}, role
         # A table a later migration adds to raw, or a build to marts, gets the same grants by default.
         conn.execute("create table raw.later (a int); create table marts.later as select 2 as a")
-        assert conn.execute("select has_table_privilege(%s, 'raw.later', 'insert'),"
-                            " has_table_privilege(%s, 'raw.later', 'select'),"
-                            " has_table_privilege(%s, 'marts.later', 'select')",
-                            (names.loader, names.transformer, names.bi)).fetchone() == (True, True, True)
+        assert conn.execute(
+            "select has_table_privilege(%s, 'raw.later', 'insert'),"
+            " has_table_privilege(%s, 'raw.later', 'select'),"
+            " has_table_privilege(%s, 'marts.later', 'select')",
+            (names.loader, names.transformer, names.bi),
+        ).fetchone() == (True, True, True)
 
         # What each role can do, tried for real.
         path = tmp_path / "a.jsonl"
@@ -95,8 +120,13 @@ def test_roles_are_created_once_and_each_reaches_only_its_layer(warehouse, datab
             assert is_denied(transformer, "update raw.appeal_events set flags = '{}'")
         with connect_as(database_url, names.bi) as bi:
             assert bi.execute("select a from marts.t").fetchone() == (1,)
-            for query in ("select * from raw.appeal_events", "select * from raw.quarantine",
-                          "select * from raw.load_batches", "select * from staging.v", "insert into marts.t values (3)"):
+            for query in (
+                "select * from raw.appeal_events",
+                "select * from raw.quarantine",
+                "select * from raw.load_batches",
+                "select * from staging.v",
+                "insert into marts.t values (3)",
+            ):
                 assert is_denied(bi, query), query
 
 
@@ -104,8 +134,11 @@ def _user_url(database_url: str, user: str, password: str) -> str:
     tcp = login_url(database_url, user, password)
     params = psycopg.conninfo.conninfo_to_dict(tcp or database_url)
     host = params["host"]
-    where = f"@{host}:{params['port']}/{params['dbname']}" if not host.startswith("/") else \
-        f"@/{params['dbname']}?host={host}&port={params['port']}"
+    where = (
+        f"@{host}:{params['port']}/{params['dbname']}"
+        if not host.startswith("/")
+        else f"@/{params['dbname']}?host={host}&port={params['port']}"
+    )
     return f"postgresql://{user}:{password}{where}"
 
 
@@ -113,10 +146,16 @@ def test_roles_need_createrole_and_the_message_says_so(tsur_env, database_url, s
     owner, password = f"tsur_owner_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
     with private_roles(database_url, server_url, extra=(owner,)) as names:
         with psycopg.connect(database_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("create role {} login password {}").format(
-                sql.Identifier(owner), sql.Literal(scram_verifier(password))))
-            admin.execute(sql.SQL("alter database {} owner to {}").format(
-                sql.Identifier(admin.info.dbname), sql.Identifier(owner)))
+            admin.execute(
+                sql.SQL("create role {} login password {}").format(
+                    sql.Identifier(owner), sql.Literal(scram_verifier(password))
+                )
+            )
+            admin.execute(
+                sql.SQL("alter database {} owner to {}").format(
+                    sql.Identifier(admin.info.dbname), sql.Identifier(owner)
+                )
+            )
         monkeypatch.setenv("TSUR_DATABASE_URL", _user_url(database_url, owner, password))
         assert main(["db", "roles"]) == 1
         err = capsys.readouterr().err
@@ -129,12 +168,13 @@ def test_roles_need_createrole_and_the_message_says_so(tsur_env, database_url, s
         out = capsys.readouterr().out
         assert "roles already in place" in out and f"grant {names.bi} to" in out
         with psycopg.connect(database_url) as admin:
-            assert admin.execute("select has_table_privilege(%s, 'raw.appeal_events', 'insert')",
-                                 (names.loader,)).fetchone() == (True,)
+            assert admin.execute(
+                "select has_table_privilege(%s, 'raw.appeal_events', 'insert')", (names.loader,)
+            ).fetchone() == (True,)
 
 
 def test_a_loader_login_runs_tsur_ingest_and_nothing_more(tsur_env, database_url, server_url, capsys, monkeypatch):
-    from orchestration.warehouse import Warehouse
+    from lib.warehouse import Warehouse
 
     Warehouse().start()  # the administrator migrates once
     path = tsur_env / "a.jsonl"
@@ -142,8 +182,11 @@ def test_a_loader_login_runs_tsur_ingest_and_nothing_more(tsur_env, database_url
     with private_roles(database_url, server_url) as names:
         with psycopg.connect(database_url, autocommit=True) as admin:
             ensure_roles(admin, names)
-            admin.execute(sql.SQL("alter role {} login password {}").format(
-                sql.Identifier(names.loader), sql.Literal(scram_verifier("loader-pw"))))
+            admin.execute(
+                sql.SQL("alter role {} login password {}").format(
+                    sql.Identifier(names.loader), sql.Literal(scram_verifier("loader-pw"))
+                )
+            )
         monkeypatch.setenv("TSUR_DATABASE_URL", _user_url(database_url, names.loader, "loader-pw"))
         assert main(["ingest", str(path)]) == 0
         assert "loaded 1" in capsys.readouterr().out
@@ -157,8 +200,9 @@ def test_a_build_grants_to_the_bi_role_only_once_it_exists(warehouse, database_u
         assert bi_role_for_build(conn, names, None) == ""  # external server, roles not made yet
         assert bi_role_for_build(conn, names, {n: "pw-" + n for n in names.all()}) == names.bi  # embedded
         assert bi_role_for_build(conn, names, None) == names.bi
-        assert conn.execute("select bool_and(rolcanlogin) from pg_roles where rolname = any(%s)",
-                            (list(names.all()),)).fetchone() == (True,)
+        assert conn.execute(
+            "select bool_and(rolcanlogin) from pg_roles where rolname = any(%s)", (list(names.all()),)
+        ).fetchone() == (True,)
 
 
 @pytest.mark.slow
@@ -173,30 +217,51 @@ def test_a_transformer_build_is_readable_by_bi_and_nothing_else_is(warehouse, da
     with private_roles(database_url, server_url) as names:
         with warehouse.connect(autocommit=True) as conn:
             ensure_roles(conn, names)
-            conn.execute(sql.SQL("alter role {} login password {}").format(
-                sql.Identifier(names.bi), sql.Literal(scram_verifier("bi-test-password"))))
+            conn.execute(
+                sql.SQL("alter role {} login password {}").format(
+                    sql.Identifier(names.bi), sql.Literal(scram_verifier("bi-test-password"))
+                )
+            )
         # dbt as the transformer: the administrator's session switches to that role at connection.
         base = warehouse.dbt_env()
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(warehouse, "dbt_env", lambda: {**base, "PGOPTIONS": f"{base['PGOPTIONS']} -c role={names.transformer}"})
-            run_dbt(warehouse, "build", "--exclude-resource-type", "test", "unit_test",
-                    "--vars", json.dumps({"as_of": AS_OF, "bi_role": names.bi}))
+            mp.setattr(
+                warehouse, "dbt_env", lambda: {**base, "PGOPTIONS": f"{base['PGOPTIONS']} -c role={names.transformer}"}
+            )
+            run_dbt(
+                warehouse,
+                "build",
+                "--exclude-resource-type",
+                "test",
+                "unit_test",
+                "--vars",
+                json.dumps({"as_of": AS_OF, "bi_role": names.bi}),
+            )
         with warehouse.connect(autocommit=True) as conn:
-            owners = dict(conn.execute(
-                "select nspname, pg_get_userbyid(nspowner) from pg_namespace"
-                " where nspname in ('staging', 'intermediate', 'marts', 'reference')").fetchall())
+            owners = dict(
+                conn.execute(
+                    "select nspname, pg_get_userbyid(nspowner) from pg_namespace"
+                    " where nspname in ('staging', 'intermediate', 'marts', 'reference')"
+                ).fetchall()
+            )
             assert owners == dict.fromkeys(("staging", "intermediate", "marts", "reference"), names.transformer)
             appeals = conn.execute("select count(*) from marts.fct_appeals").fetchone()[0]
             relations = conn.execute(
                 "select n.nspname, c.relname from pg_class as c join pg_namespace as n on n.oid = c.relnamespace"
                 " where c.relkind in ('r', 'v', 'm', 'p') and n.nspname not in ('pg_catalog', 'information_schema')"
-                " and n.nspname not like 'pg\\_%%' order by 1, 2").fetchall()
+                " and n.nspname not like 'pg\\_%%' order by 1, 2"
+            ).fetchall()
         assert appeals > 100
         with connect_as(database_url, names.bi, "bi-test-password") as bi:
             assert bi.execute("select count(*) from marts.fct_appeals").fetchone()[0] == appeals
-            readable = [(s, r) for s, r in relations
-                        if not is_denied(bi, sql.SQL("select * from {}.{} limit 0").format(
-                            sql.Identifier(s), sql.Identifier(r)).as_string(bi))]
+            readable = [
+                (s, r)
+                for s, r in relations
+                if not is_denied(
+                    bi,
+                    sql.SQL("select * from {}.{} limit 0").format(sql.Identifier(s), sql.Identifier(r)).as_string(bi),
+                )
+            ]
         marts = [(s, r) for s, r in relations if s == "marts"]
         assert len(marts) >= 8 and readable == marts
         assert {s for s, _ in relations} >= {"raw", "staging", "intermediate", "reference", "marts"}
@@ -238,13 +303,19 @@ def test_embedded_roles_log_in_over_tcp_with_a_kept_password(embedded_home, caps
     assert main(["db", "status"]) == 0 and stored["tsur_bi"] not in capsys.readouterr().out
 
 
-def test_raw_is_append_only_for_every_role_and_only_an_audited_erasure_changes_it(warehouse, database_url,
-                                                                                    server_url, tmp_path):
+def test_raw_is_append_only_for_every_role_and_only_an_audited_erasure_changes_it(
+    warehouse, database_url, server_url, tmp_path
+):
     path = tmp_path / "a.jsonl"
     path.write_text(event_line("e1") + "\n{broken\n", encoding="utf-8")
-    changes = ("update raw.appeal_events set flags = '{}'", "delete from raw.appeal_events",
-               "truncate raw.appeal_events cascade", "update raw.load_batches set loaded = loaded",
-               "delete from raw.quarantine", "update raw.source_rows set flags = '{}'")
+    changes = (
+        "update raw.appeal_events set flags = '{}'",
+        "delete from raw.appeal_events",
+        "truncate raw.appeal_events cascade",
+        "update raw.load_batches set loaded = loaded",
+        "delete from raw.quarantine",
+        "update raw.source_rows set flags = '{}'",
+    )
     with private_roles(database_url, server_url) as names:
         with warehouse.connect(autocommit=True) as conn:
             ensure_roles(conn, names)
@@ -267,8 +338,10 @@ def test_raw_is_append_only_for_every_role_and_only_an_audited_erasure_changes_i
                 with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
                     owner.execute(query)
                 owner.rollback()
-            owner.execute("insert into privacy.erasure_requests (kind, target_sha256, requested_by)"
-                          " values ('appeal', 'test', 'test')")
+            owner.execute(
+                "insert into privacy.erasure_requests (kind, target_sha256, requested_by)"
+                " values ('appeal', 'test', 'test')"
+            )
             assert owner.execute("update raw.appeal_events set flags = '{erased}'").rowcount == 1
             owner.rollback()  # the request and the change go together, or neither
             assert owner.execute("select count(*) from privacy.erasure_requests").fetchone() == (0,)
@@ -278,8 +351,11 @@ def test_a_role_of_its_own_login_is_taken_from_its_url(warehouse, database_url, 
     with private_roles(database_url, server_url) as names:
         with warehouse.connect(autocommit=True) as conn:
             ensure_roles(conn, names)
-            conn.execute(sql.SQL("alter role {} login password {}").format(
-                sql.Identifier(names.transformer), sql.Literal(scram_verifier("tr-pw"))))
+            conn.execute(
+                sql.SQL("alter role {} login password {}").format(
+                    sql.Identifier(names.transformer), sql.Literal(scram_verifier("tr-pw"))
+                )
+            )
         url = _user_url(database_url, names.transformer, "tr-pw")
         monkeypatch.setenv("TSUR_TRANSFORMER_URL", url)
         with warehouse.connect("transformer") as conn:

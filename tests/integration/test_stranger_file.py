@@ -6,15 +6,36 @@ from tests.conftest import run_dbt
 
 EVENTS = [
     # Out of order on purpose; only what the contract requires, plus what such a system would say.
-    {"event_id": "9", "appeal_id": "77", "event_type": "answered", "occurred_at": "2025-06-20T12:00:00+03:00",
-     "result": "explained"},
-    {"event_id": "1", "appeal_id": "77", "event_type": "received", "occurred_at": "2025-06-02T09:30:00+03:00",
-     "category": {"code": "ВОДА-7", "name": "Нет холодной воды", "totk": "0005.0005.0056.1154.0001"},
-     "agency": {"name": "ООО «Водоканал Севера»"}, "municipality": {"oktmo": "11851000"}},
-    {"event_id": "2", "appeal_id": "78", "event_type": "received", "occurred_at": "2025-06-02T10:00:00",
-     "category": {"code": "ПРОЧЕЕ", "name": "Вопрос о работе сайта"}},
-    {"event_id": "3", "appeal_id": "78", "event_type": "rated", "occurred_at": "2025-06-30T10:00:00+03:00",
-     "rating": 4},
+    {
+        "event_id": "9",
+        "appeal_id": "77",
+        "event_type": "answered",
+        "occurred_at": "2025-06-20T12:00:00+03:00",
+        "result": "explained",
+    },
+    {
+        "event_id": "1",
+        "appeal_id": "77",
+        "event_type": "received",
+        "occurred_at": "2025-06-02T09:30:00+03:00",
+        "category": {"code": "ВОДА-7", "name": "Нет холодной воды", "totk": "0005.0005.0056.1154.0001"},
+        "agency": {"name": "ООО «Водоканал Севера»"},
+        "municipality": {"oktmo": "11851000"},
+    },
+    {
+        "event_id": "2",
+        "appeal_id": "78",
+        "event_type": "received",
+        "occurred_at": "2025-06-02T10:00:00",
+        "category": {"code": "ПРОЧЕЕ", "name": "Вопрос о работе сайта"},
+    },
+    {
+        "event_id": "3",
+        "appeal_id": "78",
+        "event_type": "rated",
+        "occurred_at": "2025-06-30T10:00:00+03:00",
+        "rating": 4,
+    },
 ]
 
 
@@ -31,7 +52,8 @@ def test_strangers_events_load_and_fold(warehouse, conn, tsur_env, dbt_manifest)
     rows = conn.execute(
         "select appeal_id, category_code, category_method, sector_code, agency_code, agency_name, due_at,"
         " is_answered, is_overdue, answer_working_days, rating, is_satisfied from marts.fct_appeals"
-        " order by appeal_id").fetchall()
+        " order by appeal_id"
+    ).fetchall()
     first, second = rows
     # ТОТК 0005.0005.0056.1154.* is water supply; the portal's fallback term is 10 working days after
     # 2 June 2025: 3-6, 9-11 June (12 June is a holiday), 16-18 June → 18 June, end of day Moscow time.

@@ -6,11 +6,14 @@ import pytest
 from exports.alerts.mail import MailSettings, load_recipients
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("- dzo@example.org\n", "expected a mapping of agency codes"),
-    ("dzo: [priem@dzo.example.org, not-an-address]\n", "the entry 'dzo' must be a list of e-mail addresses"),
-    ("dzo: {to: priem@dzo.example.org}\n", "the entry 'dzo' must be a list of e-mail addresses"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- dzo@example.org\n", "expected a mapping of agency codes"),
+        ("dzo: [priem@dzo.example.org, not-an-address]\n", "the entry 'dzo' must be a list of e-mail addresses"),
+        ("dzo: {to: priem@dzo.example.org}\n", "the entry 'dzo' must be a list of e-mail addresses"),
+    ],
+)
 def test_a_malformed_address_book_is_refused_by_entry(tmp_path, text, message):
     book = tmp_path / "recipients.yaml"
     book.write_text(text, encoding="utf-8")
@@ -20,10 +23,15 @@ def test_a_malformed_address_book_is_refused_by_entry(tmp_path, text, message):
 
 def test_a_sound_address_book_keeps_order_and_drops_repeats(tmp_path):
     book = tmp_path / "recipients.yaml"
-    book.write_text("dzo: [b@dzo.example.org, a@dzo.example.org, b@dzo.example.org]\n"
-                    "unassigned: duty@cur.example.org\nempty:\n", encoding="utf-8")
-    assert load_recipients(book) == {"dzo": ("b@dzo.example.org", "a@dzo.example.org"),
-                                     "unassigned": ("duty@cur.example.org",), "empty": ()}
+    book.write_text(
+        "dzo: [b@dzo.example.org, a@dzo.example.org, b@dzo.example.org]\nunassigned: duty@cur.example.org\nempty:\n",
+        encoding="utf-8",
+    )
+    assert load_recipients(book) == {
+        "dzo": ("b@dzo.example.org", "a@dzo.example.org"),
+        "unassigned": ("duty@cur.example.org",),
+        "empty": (),
+    }
 
 
 @pytest.mark.parametrize(("variable", "value"), [("TSUR_SMTP_PORT", "smtp"), ("TSUR_SMTP_STARTTLS", "maybe")])

@@ -1,23 +1,26 @@
 """The pure parts of as-of builds: period bounds in Moscow time, schema suffixes, the dbt invocation."""
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from orchestration.asof import (check_suffix, dbt_command, dbt_vars, marts_schema, period_bounds,
-                                period_close, suffix_for)
+from lib.asof import check_suffix, dbt_command, dbt_vars, marts_schema
+from lib.periods import period_bounds, period_close, suffix_for
 
 MSK = timezone(timedelta(hours=3))
 
 
-@pytest.mark.parametrize("period, start, end", [
-    ("2025-10", datetime(2025, 10, 1, tzinfo=MSK), datetime(2025, 11, 1, tzinfo=MSK)),
-    ("2025-12", datetime(2025, 12, 1, tzinfo=MSK), datetime(2026, 1, 1, tzinfo=MSK)),
-    ("2025-Q4", datetime(2025, 10, 1, tzinfo=MSK), datetime(2026, 1, 1, tzinfo=MSK)),
-    ("2025-Q1", datetime(2025, 1, 1, tzinfo=MSK), datetime(2025, 4, 1, tzinfo=MSK)),
-    ("2024", datetime(2024, 1, 1, tzinfo=MSK), datetime(2025, 1, 1, tzinfo=MSK)),
-])
+@pytest.mark.parametrize(
+    "period, start, end",
+    [
+        ("2025-10", datetime(2025, 10, 1, tzinfo=MSK), datetime(2025, 11, 1, tzinfo=MSK)),
+        ("2025-12", datetime(2025, 12, 1, tzinfo=MSK), datetime(2026, 1, 1, tzinfo=MSK)),
+        ("2025-Q4", datetime(2025, 10, 1, tzinfo=MSK), datetime(2026, 1, 1, tzinfo=MSK)),
+        ("2025-Q1", datetime(2025, 1, 1, tzinfo=MSK), datetime(2025, 4, 1, tzinfo=MSK)),
+        ("2024", datetime(2024, 1, 1, tzinfo=MSK), datetime(2025, 1, 1, tzinfo=MSK)),
+    ],
+)
 def test_period_bounds_are_moscow_midnights(period, start, end):
     assert period_bounds(period) == (start, end)
     assert period_close(period) == end
@@ -27,7 +30,7 @@ def test_period_bounds_are_moscow_midnights(period, start, end):
 def test_period_close_of_october_is_the_first_of_november_in_moscow():
     close = period_close("2025-10")
     assert close.isoformat() == "2025-11-01T00:00:00+03:00"
-    assert close.astimezone(timezone.utc) == datetime(2025, 10, 31, 21, 0, tzinfo=timezone.utc)
+    assert close.astimezone(UTC) == datetime(2025, 10, 31, 21, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("bad", ["2025-13", "2025-1", "25-10", "2025-Q5", "2025/10", "", "2025-10-01"])
@@ -48,8 +51,7 @@ def test_suffixes_and_schemas():
 
 def test_dbt_vars_need_an_aware_moment_and_a_suffix():
     variables = dbt_vars(datetime(2025, 11, 1, tzinfo=MSK), 7, "asof_2025_10")
-    assert variables == {"as_of": "2025-11-01T00:00:00+03:00", "batch_hwm": 7,
-                         "schema_suffix": "asof_2025_10"}
+    assert variables == {"as_of": "2025-11-01T00:00:00+03:00", "batch_hwm": 7, "schema_suffix": "asof_2025_10"}
     with pytest.raises(ValueError, match="time zone"):
         dbt_vars(datetime(2025, 11, 1), 7, "asof_2025_10")
 

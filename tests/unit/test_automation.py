@@ -12,13 +12,16 @@ from orchestration.defs.publish.automation import BUILD_JOB, build_request, dail
 MOSCOW = ZoneInfo("Europe/Moscow")
 
 
-@pytest.mark.parametrize(("last_load", "cursor", "building", "wanted"), [
-    (0, 0, False, False),     # nothing ever loaded
-    (7, 7, False, False),     # nothing new since the last requested build
-    (8, 7, False, True),      # a new batch, nobody building
-    (8, 7, True, False),      # a build is running: the next evaluation asks, with every batch since
-    (12, 7, False, True),     # several loads at once: one build
-])
+@pytest.mark.parametrize(
+    ("last_load", "cursor", "building", "wanted"),
+    [
+        (0, 0, False, False),  # nothing ever loaded
+        (7, 7, False, False),  # nothing new since the last requested build
+        (8, 7, False, True),  # a new batch, nobody building
+        (8, 7, True, False),  # a build is running: the next evaluation asks, with every batch since
+        (12, 7, False, True),  # several loads at once: one build
+    ],
+)
 def test_a_build_is_requested_for_new_loads_once(last_load, cursor, building, wanted):
     assert build_request(last_load, cursor, building)[0] is wanted
 

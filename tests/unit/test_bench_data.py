@@ -18,8 +18,10 @@ def test_scale_is_split_into_worlds_of_ten_at_most():
 
 
 def test_chunk_ids_get_the_chunk_number_and_dates_do_not():
-    line = (b'{"event_id":"HL-2025-000001-01","appeal_id":"HL-2025-000001","occurred_at":"2025-01-09T09:16:56+03:00",'
-            b'"text":"2025-01-09 and KL-2025 stay"}')
+    line = (
+        b'{"event_id":"HL-2025-000001-01","appeal_id":"HL-2025-000001","occurred_at":"2025-01-09T09:16:56+03:00",'
+        b'"text":"2025-01-09 and KL-2025 stay"}'
+    )
     for chunk in (7, 11):  # two digits after a group number must not read as group 11
         out = json.loads(tag_ids(line, chunk))
         assert out["event_id"] == f"HL{chunk}-2025-000001-01" and out["appeal_id"] == f"HL{chunk}-2025-000001"
@@ -51,7 +53,17 @@ def test_the_newest_share_is_held_back_whole_hours_only(tmp_path):
 
 
 def test_verdicts_compare_each_ratio_with_its_target():
-    result = {"ingest": {"ratio_to_copy": 0.61}, "build": {"incremental_to_full": 0.2}, "dashboards_min_ratio": 19.9,
-              "classify": {"appeals_per_second": 2100}, "memory": {"loader_peak_rss_mb": 301}}
-    assert [(value, met) for _, value, _, met in verdicts(result)] == [(0.61, True), (0.2, False), (19.9, False),
-                                                                       (2100, True), (301, False)]
+    result = {
+        "ingest": {"ratio_to_copy": 0.61},
+        "build": {"incremental_to_full": 0.2},
+        "dashboards_min_ratio": 19.9,
+        "classify": {"appeals_per_second": 2100},
+        "memory": {"loader_peak_rss_mb": 301},
+    }
+    assert [(value, met) for _, value, _, met in verdicts(result)] == [
+        (0.61, True),
+        (0.2, False),
+        (19.9, False),
+        (2100, True),
+        (301, False),
+    ]

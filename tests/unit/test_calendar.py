@@ -1,7 +1,7 @@
 import csv
 from collections import Counter
 
-from orchestration.calendar import HEADER, SEED_PATH, calendar_rows
+from lib.calendar import HEADER, SEED_PATH, calendar_rows
 
 
 def test_seed_is_the_frozen_calendar():
@@ -14,7 +14,11 @@ def test_seed_is_the_frozen_calendar():
 def test_official_working_day_counts():
     counts = Counter(row[0][:4] for row in calendar_rows() if row[1] == "true")
     assert {y: counts[y] for y in ("2023", "2024", "2025", "2026")} == {
-        "2023": 247, "2024": 248, "2025": 247, "2026": 247}
+        "2023": 247,
+        "2024": 248,
+        "2025": 247,
+        "2026": 247,
+    }
 
 
 def test_transfers():

@@ -13,9 +13,18 @@ CODES = ["a.x", "a.other", "b.y", "other.misc"]
 
 def tiny(**thresholds) -> Reference:
     ref = reference.load()  # only its lexicon and params are borrowed; the category set is this test's own
-    return Reference(CODES, {"a.x": "a", "a.other": "a", "b.y": "b", "other.misc": "other"},
-                     {"a": "a.other", "other": "other.misc"}, {}, {}, ref.lexicon, {},
-                     {"*": Thresholds(0.45, 0.5), **thresholds}, ref.params, "test")
+    return Reference(
+        CODES,
+        {"a.x": "a", "a.other": "a", "b.y": "b", "other.misc": "other"},
+        {"a": "a.other", "other": "other.misc"},
+        {},
+        {},
+        ref.lexicon,
+        {},
+        {"*": Thresholds(0.45, 0.5), **thresholds},
+        ref.params,
+        "test",
+    )
 
 
 def test_a_confident_category_is_taken():
@@ -47,13 +56,17 @@ def seeds():
 
 def test_the_seed_classifier_on_plain_cases(seeds):
     ref, engine = seeds
-    labels = classify([
-        AppealInput("s", "1", text="В квартире холодно, батареи ледяные, дети болеют"),
-        AppealInput("s", "2", text="мусор не вывозят неделю, контейнеры переполнены"),
-        AppealInput("s", "3", rubric="ЯМЫ ВО ДВОРАХ", parent="БЛАГОУСТРОЙСТВО", text="у нас во дворе яма"),
-        AppealInput("s", "4", text="   "),
-        AppealInput("s", "5", rubric="Прочее"),
-    ], engine, ref)
+    labels = classify(
+        [
+            AppealInput("s", "1", text="В квартире холодно, батареи ледяные, дети болеют"),
+            AppealInput("s", "2", text="мусор не вывозят неделю, контейнеры переполнены"),
+            AppealInput("s", "3", rubric="ЯМЫ ВО ДВОРАХ", parent="БЛАГОУСТРОЙСТВО", text="у нас во дворе яма"),
+            AppealInput("s", "4", text="   "),
+            AppealInput("s", "5", rubric="Прочее"),
+        ],
+        engine,
+        ref,
+    )
     got = [(lab.category_code, lab.method) for lab in labels]
     assert got[0] == ("housing.heating", "text_model")
     assert got[1] == ("waste.removal", "text_model")

@@ -7,8 +7,13 @@ import pytest
 from sources.classify.decide import Label
 from sources.classify.evaluate import evaluate, read_events
 
-SECTOR_OF = {"housing.heating": "housing", "housing.other": "housing", "roads.snow": "roads",
-             "roads.other": "roads", "other.misc": "other"}
+SECTOR_OF = {
+    "housing.heating": "housing",
+    "housing.other": "housing",
+    "roads.snow": "roads",
+    "roads.other": "roads",
+    "other.misc": "other",
+}
 
 
 def lab(appeal_id: str, code: str) -> Label:
@@ -16,10 +21,22 @@ def lab(appeal_id: str, code: str) -> Label:
 
 
 def test_figures_by_hand():
-    labels = [lab("1", "housing.heating"), lab("2", "housing.other"), lab("3", "roads.snow"),
-              lab("4", "other.misc"), lab("5", "housing.heating"), lab("6", "other.misc")]
-    truth = {"1": "housing.heating", "2": "housing.heating", "3": "roads", "4": "roads.snow",
-             "5": "roads.other", "6": "unknown"}
+    labels = [
+        lab("1", "housing.heating"),
+        lab("2", "housing.other"),
+        lab("3", "roads.snow"),
+        lab("4", "other.misc"),
+        lab("5", "housing.heating"),
+        lab("6", "other.misc"),
+    ]
+    truth = {
+        "1": "housing.heating",
+        "2": "housing.heating",
+        "3": "roads",
+        "4": "roads.snow",
+        "5": "roads.other",
+        "6": "unknown",
+    }
     r = evaluate(labels, truth, SECTOR_OF)
     # Known sectors: 1 h→h, 2 h→h, 3 r→r, 4 r→other, 5 r→h: 3 of 5 right.
     assert r.sector_accuracy == 0.6 and r.placeable == 5
@@ -34,10 +51,17 @@ def test_figures_by_hand():
 
 def test_events_file_gives_latest_rubric_and_first_text(tmp_path):
     path = tmp_path / "e.jsonl"
-    lines = [{"source": "s", "appeal_id": "1", "event_type": "received", "text": "первый текст",
-              "category": {"name": "Старая", "parent_name": "Группа"}},
-             {"source": "s", "appeal_id": "1", "event_type": "categorized", "category": {"name": "Новая"}},
-             {"source": "s", "appeal_id": "2", "event_type": "received"}]
+    lines = [
+        {
+            "source": "s",
+            "appeal_id": "1",
+            "event_type": "received",
+            "text": "первый текст",
+            "category": {"name": "Старая", "parent_name": "Группа"},
+        },
+        {"source": "s", "appeal_id": "1", "event_type": "categorized", "category": {"name": "Новая"}},
+        {"source": "s", "appeal_id": "2", "event_type": "received"},
+    ]
     path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n\n", encoding="utf-8")
     found = {a.appeal_id: a for a in read_events(path)}
     assert (found["1"].rubric, found["1"].parent, found["1"].text) == ("Новая", None, "первый текст")

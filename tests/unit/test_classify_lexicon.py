@@ -5,8 +5,14 @@ import pytest
 from sources.classify.lexicon import LOCATIVE_WEIGHT, Lexicon
 from sources.classify.text import tokens
 
-ROWS = [("heat", "отопление", 3.0), ("heat", "батар*", 2.0), ("amb", "скорый помощь", 3.0),
-        ("waste", "мусорка", 3.0), ("kids", "детский сад", 3.0), ("roads", "яма", 2.5)]
+ROWS = [
+    ("heat", "отопление", 3.0),
+    ("heat", "батар*", 2.0),
+    ("amb", "скорый помощь", 3.0),
+    ("waste", "мусорка", 3.0),
+    ("kids", "детский сад", 3.0),
+    ("roads", "яма", 2.5),
+]
 
 
 def evidence(text: str) -> dict[str, float]:

@@ -5,10 +5,20 @@ import numpy as np
 from sources.classify.supervised import SupervisedModel, fit, trainable
 
 TEXTS = {
-    "heat": ["батарея холодный", "отопление нет", "батарея еле теплый", "в квартира холодно отопление",
-             "радиатор холодный"],
-    "bin": ["мусор не вывозить", "контейнер переполнить мусор", "мусоровоз не приезжать", "вывоз мусор",
-            "бак мусор полный"],
+    "heat": [
+        "батарея холодный",
+        "отопление нет",
+        "батарея еле теплый",
+        "в квартира холодно отопление",
+        "радиатор холодный",
+    ],
+    "bin": [
+        "мусор не вывозить",
+        "контейнер переполнить мусор",
+        "мусоровоз не приезжать",
+        "вывоз мусор",
+        "бак мусор полный",
+    ],
 }
 
 
@@ -24,7 +34,9 @@ def test_learns_and_round_trips():
     p = model.predict_proba(["холодный батарея"], ["холодный батарея"])
     assert model.classes[int(np.argmax(p[0]))] == "heat"
     again = SupervisedModel.from_bytes(model.to_bytes())
-    assert np.allclose(again.predict_proba(["мусор бак"], ["мусор бак"]), model.predict_proba(["мусор бак"], ["мусор бак"]))
+    assert np.allclose(
+        again.predict_proba(["мусор бак"], ["мусор бак"]), model.predict_proba(["мусор бак"], ["мусор бак"])
+    )
 
 
 def test_same_data_same_bytes():

@@ -1,14 +1,17 @@
 """The Dagster definitions load and wire raw loads → dbt models → exports."""
 
 import dagster as dg
+import pytest
 
 
 def test_asset_graph_connects_raw_to_exports(dbt_manifest):
     from orchestration.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    parents = {key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
-               for key in graph.get_all_asset_keys()}
+    parents = {
+        key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
+        for key in graph.get_all_asset_keys()
+    }
     assert "raw/appeal_events" in parents["staging/stg_events__appeal_events"]
     assert "marts/fct_appeal_measures" in parents["marts/mart_sector_monthly"]
     assert "marts/fct_appeals" in parents["marts/fct_appeal_measures"]
@@ -25,9 +28,46 @@ def test_every_asset_has_a_description(dbt_manifest):
     from orchestration.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    missing = [k.to_user_string() for k in graph.get_all_asset_keys()
-               if graph.get(k).is_materializable and not graph.get(k).description]
+    missing = [k.to_user_string() for k in graph.get_all_asset_keys() if not graph.get(k).description]
     assert not missing, missing
+    multi_line = [k.to_user_string() for k in graph.get_all_asset_keys() if "\n" in graph.get(k).description]
+    assert not multi_line, multi_line
+
+
+def test_assets_are_grouped_by_layer(dbt_manifest):
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    group = {k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert set(group.values()) == {"raw", "staging", "intermediate", "marts", "quality", "exports"}
+    expected = {
+        "raw/appeal_events": "raw",  # the loader's asset
+        "raw/load_batches": "raw",  # a dbt source no asset writes
+        "reference/production_calendar": "raw",  # a seed
+        "staging/stg_events__appeal_events": "staging",
+        "intermediate/int_appeal_events": "intermediate",
+        "raw/appeal_labels": "intermediate",  # the classifier: derived, kept append-only in raw
+        "marts/fct_appeals": "marts",
+        "marts/published": "marts",
+        "quality/flagged_rows": "quality",
+        "reports/kpi_snapshots": "exports",
+        "federal_package": "exports",
+    }
+    assert {key: group[key] for key in expected} == expected
+
+
+def test_layer_and_one_line_description_of_dbt_nodes():
+    from orchestration.defs.transform.translator import layer_of, one_line
+
+    model = {"resource_type": "model", "name": "m", "fqn": ["tsur", "marts", "bi", "m"], "original_file_path": "x"}
+    assert layer_of(model) == "marts"
+    assert layer_of({**model, "fqn": ["tsur", "staging", "events", "m"]}) == "staging"
+    assert layer_of({"resource_type": "seed"}) == "raw"
+    assert layer_of({"resource_type": "source", "source_name": "reports"}) == "exports"
+    with pytest.raises(ValueError, match="outside"):
+        layer_of({**model, "fqn": ["tsur", "analyses", "m"]})
+    assert one_line("Первая строка\n  продолжение.\n\nВторой абзац.") == "Первая строка продолжение."
+    assert one_line("  \n") is None
 
 
 def test_jobs_run_in_process():

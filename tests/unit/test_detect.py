@@ -18,8 +18,12 @@ MSK = ZoneInfo("Europe/Moscow")
 def files(tmp_path_factory):
     _, summary = make_native(tmp_path_factory.mktemp("landing"))
     loose = tmp_path_factory.mktemp("loose")  # no channel folder above: content alone decides
-    names = {"pos.xlsx": "epgu-pos-export-2025-03-31T2359.xlsx", "pos.csv": "epgu-pos-export-2025-08-15T1200.csv",
-             "incident.xlsx": "medialogia-im-2025-03-31T2359.xlsx", "sed.csv": "sed-nao-cards-2025-03-31.csv"}
+    names = {
+        "pos.xlsx": "epgu-pos-export-2025-03-31T2359.xlsx",
+        "pos.csv": "epgu-pos-export-2025-08-15T1200.csv",
+        "incident.xlsx": "medialogia-im-2025-03-31T2359.xlsx",
+        "sed.csv": "sed-nao-cards-2025-03-31.csv",
+    }
     for new, old in names.items():
         shutil.copy(path_of(summary, old), loose / new.replace(".", "-copy."))
     (loose / "events.txt").write_text(json.dumps({"schema": "appeal-event/1", "event_id": "e1"}) + "\n")
@@ -30,11 +34,20 @@ def files(tmp_path_factory):
     return loose
 
 
-@pytest.mark.parametrize("name,kind,fmt", [
-    ("pos-copy.xlsx", "pos", "xlsx"), ("pos-copy.csv", "pos", "csv"), ("incident-copy.xlsx", "incident", "xlsx"),
-    ("sed-copy.csv", "letter", "csv"), ("events.txt", "events", "jsonl"), ("broken.jsonl", "events", "jsonl"),
-    ("notes.txt", None, "csv"), ("pos-export.xlsx", None, "empty"), ("image.png", None, "binary"),
-])
+@pytest.mark.parametrize(
+    "name,kind,fmt",
+    [
+        ("pos-copy.xlsx", "pos", "xlsx"),
+        ("pos-copy.csv", "pos", "csv"),
+        ("incident-copy.xlsx", "incident", "xlsx"),
+        ("sed-copy.csv", "letter", "csv"),
+        ("events.txt", "events", "jsonl"),
+        ("broken.jsonl", "events", "jsonl"),
+        ("notes.txt", None, "csv"),
+        ("pos-export.xlsx", None, "empty"),
+        ("image.png", None, "binary"),
+    ],
+)
 def test_content_decides(files, name, kind, fmt):
     found = detect(files / name)
     assert (found.kind, found.format) == (kind, fmt), found.reason
@@ -60,11 +73,17 @@ def test_folder_or_source_names_the_connector_when_content_cannot(files, tmp_pat
 
 def test_export_moment_from_the_file_name():
     assert moment_from_name("pos-export-2025-03-31T2359.xlsx", "Europe/Moscow") == (
-        datetime(2025, 3, 31, 23, 59, tzinfo=MSK), False)
+        datetime(2025, 3, 31, 23, 59, tzinfo=MSK),
+        False,
+    )
     assert moment_from_name("ИМ 2025-01-01 — 2025-04-30_10-15-20.xlsx", "Europe/Moscow") == (
-        datetime(2025, 4, 30, 10, 15, 20, tzinfo=MSK), False)  # the last stamp: the export, not the period start
+        datetime(2025, 4, 30, 10, 15, 20, tzinfo=MSK),
+        False,
+    )  # the last stamp: the export, not the period start
     assert moment_from_name("карточки на 31.05.2025.csv", "Europe/Moscow") == (
-        datetime(2025, 5, 31, 23, 59, 59, tzinfo=MSK), True)
+        datetime(2025, 5, 31, 23, 59, 59, tzinfo=MSK),
+        True,
+    )
     assert moment_from_name("export-2025-02-30.csv", "Europe/Moscow") is None
     assert moment_from_name("report-20250331.csv", "Europe/Moscow") is None
 

@@ -1,16 +1,23 @@
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from sources.events import EventJudge
 
-NOW = datetime(2026, 11, 29, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, tzinfo=UTC)
 
 
 def event(**overrides) -> dict:
-    base = {"schema": "appeal-event/1", "event_id": "e1", "source": "hotline-nao", "channel": "hotline",
-            "appeal_id": "HL-1", "event_type": "received", "occurred_at": "2025-03-03T10:00:00+03:00"}
+    base = {
+        "schema": "appeal-event/1",
+        "event_id": "e1",
+        "source": "hotline-nao",
+        "channel": "hotline",
+        "appeal_id": "HL-1",
+        "event_type": "received",
+        "occurred_at": "2025-03-03T10:00:00+03:00",
+    }
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}
 
@@ -29,25 +36,28 @@ def test_valid_event_becomes_row_values_with_lineage():
     source, event_id, payload, occurred, flags, origin, line_no, sha = record.values
     assert (source, event_id, origin, line_no) == ("hotline-nao", "e1", "f.jsonl", 7)
     assert json.loads(payload)["author"] == {"name": "Иван"}
-    assert occurred == datetime(2025, 3, 3, 7, tzinfo=timezone.utc)
+    assert occurred == datetime(2025, 3, 3, 7, tzinfo=UTC)
     assert flags == [] and len(sha) == 64
 
 
-@pytest.mark.parametrize("raw, code", [
-    (b'{"event_id": "e1", "source": "x"', "invalid_json"),
-    (b"[1, 2]", "not_an_object"),
-    ('{"event_id": "Привет"}'.encode("cp1251"), "not_utf8"),
-    (line(event(appeal_id=None)), "missing_field"),
-    (line(event(channel="fax")), "unknown_value"),
-    (line(event(event_type="archived")), "unknown_value"),
-    (line(event(rating="5")), "wrong_type"),
-    (line(event(colour="red")), "unknown_field"),
-    (line(event(occurred_at="2025-02-30T10:00:00+03:00")), "bad_date"),
-    (line(event(occurred_at="03.03.2025")), "bad_date"),
-    (line(event(due_at="2025-04-31T00:00:00Z")), "bad_date"),
-    (line(event(occurred_at="2031-01-01T00:00:00+03:00")), "future_date"),
-    (line(event(text="a\u0000b")), "control_character"),
-])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        (b'{"event_id": "e1", "source": "x"', "invalid_json"),
+        (b"[1, 2]", "not_an_object"),
+        ('{"event_id": "Привет"}'.encode("cp1251"), "not_utf8"),
+        (line(event(appeal_id=None)), "missing_field"),
+        (line(event(channel="fax")), "unknown_value"),
+        (line(event(event_type="archived")), "unknown_value"),
+        (line(event(rating="5")), "wrong_type"),
+        (line(event(colour="red")), "unknown_field"),
+        (line(event(occurred_at="2025-02-30T10:00:00+03:00")), "bad_date"),
+        (line(event(occurred_at="03.03.2025")), "bad_date"),
+        (line(event(due_at="2025-04-31T00:00:00Z")), "bad_date"),
+        (line(event(occurred_at="2031-01-01T00:00:00+03:00")), "future_date"),
+        (line(event(text="a\u0000b")), "control_character"),
+    ],
+)
 def test_bad_lines_get_a_reason(raw, code):
     record = judge(raw)
     assert not record.ok
@@ -58,7 +68,7 @@ def test_bad_lines_get_a_reason(raw, code):
 def test_date_without_offset_is_kept_and_flagged():
     record = judge(line(event(occurred_at="2025-03-03T10:00:00")))
     assert record.ok
-    assert record.values[3] == datetime(2025, 3, 3, 7, tzinfo=timezone.utc)
+    assert record.values[3] == datetime(2025, 3, 3, 7, tzinfo=UTC)
     assert record.values[4] == ["occurred_at_without_offset"]
 
 

@@ -48,8 +48,11 @@ def test_file_names_carry_the_export_moment(native):
     names = Counter(p.parent.name for p in summary.paths)
     assert names == {"pos": 14, "incident": 13, "letter": 13}
     for path in summary.paths:
-        assert re.fullmatch(r"(epgu-pos-export|medialogia-im)-\d{4}-\d{2}-\d{2}T\d{4}\.(xlsx|csv)"
-                            r"|sed-nao-cards-\d{4}-\d{2}-\d{2}\.csv", path.name), path.name
+        assert re.fullmatch(
+            r"(epgu-pos-export|medialogia-im)-\d{4}-\d{2}-\d{2}T\d{4}\.(xlsx|csv)"
+            r"|sed-nao-cards-\d{4}-\d{2}-\d{2}\.csv",
+            path.name,
+        ), path.name
     last = path_of(summary, "epgu-pos-export-2026-01-15T2359.xlsx")
     assert datetime(2026, 1, 16) == world.data_end.replace(tzinfo=None)  # the last export: the day before the end
     book = openpyxl.load_workbook(last, read_only=True)
@@ -85,7 +88,7 @@ def test_imperfections_of_real_exports(native):
             rows, _ = sheet_rows(path)
             start = next(i for i, r in enumerate(rows) if "Номер сообщения" in r)
             column = rows[start].index("Дата создания")
-            cells.update(type(r[column]).__name__ for r in rows[start + 1:])
+            cells.update(type(r[column]).__name__ for r in rows[start + 1 :])
     assert {"datetime", "str", "float"} <= set(cells)  # date cells, text dates, bare Excel serials
     shifted, _ = sheet_rows(path_of(summary, "epgu-pos-export-2025-06-30T2359.xlsx"))
     assert shifted[0][0].startswith("Выгрузка сообщений ПОС") and shifted[2][0] == "Статус"
@@ -135,5 +138,7 @@ def test_injected_rows_are_where_the_summary_says(native):
         if row.kind == "missing_field":
             assert values[ids[row.path.parent.name]] in (None, "")
         else:
-            assert any(v in ("вчера", "00.13.2025") or isinstance(v, str) and v[:5] in ("30.02", "31.09")
-                       for v in values.values())
+            assert any(
+                v in ("вчера", "00.13.2025") or isinstance(v, str) and v[:5] in ("30.02", "31.09")
+                for v in values.values()
+            )

@@ -20,41 +20,71 @@ CLOSE = datetime(2025, 11, 1, tzinfo=MSK)
 
 
 def summary_table(answered=2, share="0.5000") -> Table:
-    return Table("Сводка", "summary", (Column("indicator", "Код"), Column("indicator_name", "Показатель"),
-                                       Column("unit", "Единица"), Column("value", "Значение", "num")),
-                 ("indicator",), (("incoming", "Поступило", "обращений", Decimal(4)),
-                                  ("answered", "Получили ответ", "обращений", Decimal(answered)),
-                                  ("on_time_share", "Доля ответов в срок", "доля (0–1)", Decimal(share))))
+    return Table(
+        "Сводка",
+        "summary",
+        (
+            Column("indicator", "Код"),
+            Column("indicator_name", "Показатель"),
+            Column("unit", "Единица"),
+            Column("value", "Значение", "num"),
+        ),
+        ("indicator",),
+        (
+            ("incoming", "Поступило", "обращений", Decimal(4)),
+            ("answered", "Получили ответ", "обращений", Decimal(answered)),
+            ("on_time_share", "Доля ответов в срок", "доля (0–1)", Decimal(share)),
+        ),
+    )
 
 
 def agencies_table() -> Table:
-    return Table("Ведомства", "agencies", (Column("agency_code", "Код"), Column("agency_name", "Орган"),
-                                           Column("incoming", "Поступило", "int"),
-                                           Column("on_time_share", "Доля в срок", "share"),
-                                           Column("is_priority", "Приоритет")),
-                 ("agency_code",), (("a", "Орган А", 3, Decimal("0.6667"), True), ("b", "Орган Б", 1, None, False)))
+    return Table(
+        "Ведомства",
+        "agencies",
+        (
+            Column("agency_code", "Код"),
+            Column("agency_name", "Орган"),
+            Column("incoming", "Поступило", "int"),
+            Column("on_time_share", "Доля в срок", "share"),
+            Column("is_priority", "Приоритет"),
+        ),
+        ("agency_code",),
+        (("a", "Орган А", 3, Decimal("0.6667"), True), ("b", "Орган Б", 1, None, False)),
+    )
 
 
 def test_periods_month_and_iso_week():
     month = parse_period("2025-10")
     assert (month.kind, month.start, month.close, month.suffix) == (
-        "month", datetime(2025, 10, 1, tzinfo=MSK), CLOSE, "asof_2025_10")
+        "month",
+        datetime(2025, 10, 1, tzinfo=MSK),
+        CLOSE,
+        "asof_2025_10",
+    )
     week = parse_period("2025-W43")  # Monday 20 October to Monday 27 October
     assert (week.start.date(), week.end.date(), week.suffix, week.month) == (
-        date(2025, 10, 20), date(2025, 10, 27), "asof_2025_w43", date(2025, 10, 1))
+        date(2025, 10, 20),
+        date(2025, 10, 27),
+        "asof_2025_w43",
+        date(2025, 10, 1),
+    )
     assert parse_period("2025-W44").month == date(2025, 11, 1)  # 27 Oct – 2 Nov ends in November
     for bad in ("2025-13", "2025-W54", "2025-Q4", "10-2025", ""):
         with pytest.raises(ValueError):
             parse_period(bad)
 
 
-@pytest.mark.parametrize("year, month, second", [
-    (2025, 1, date(2025, 1, 10)),  # new-year holidays to 8 January: 9th is the first working day
-    (2025, 5, date(2025, 5, 6)),  # 1–4 May off, Monday 5th first
-    (2025, 11, date(2025, 11, 5)),  # Saturday 1 November worked, 3–4 November off
-    (2025, 12, date(2025, 12, 2)),
-    (2026, 1, date(2026, 1, 13)),  # off until Sunday 11 January
-])
+@pytest.mark.parametrize(
+    "year, month, second",
+    [
+        (2025, 1, date(2025, 1, 10)),  # new-year holidays to 8 January: 9th is the first working day
+        (2025, 5, date(2025, 5, 6)),  # 1–4 May off, Monday 5th first
+        (2025, 11, date(2025, 11, 5)),  # Saturday 1 November worked, 3–4 November off
+        (2025, 12, date(2025, 12, 2)),
+        (2026, 1, date(2026, 1, 13)),  # off until Sunday 11 January
+    ],
+)
 def test_second_working_day_by_the_production_calendar(year, month, second):
     assert nth_working_day(year, month, 2) == second
     assert is_package_day(second)
@@ -96,12 +126,23 @@ def test_workbook_is_deterministic_and_readable(tmp_path):
 
 
 def test_charts_and_html_are_deterministic():
-    trend = {"months": [date(2025, 9, 1), date(2025, 10, 1)],
-             "volume": {"ЖКХ": {date(2025, 9, 1): 3.0, date(2025, 10, 1): 5.0}},
-             "region": {"satisfaction_share": {date(2025, 10, 1): 0.5}, "on_time_share": {}}}
-    problems = Table("Проблемы", "problems", (Column("category_code", "К"), Column("category_name", "Категория"),
-                                              Column("problem_code", "П"), Column("incoming", "Поступило", "int")),
-                     ("category_code", "problem_code"), (("h.heat", "Тепло", "", 4),))
+    trend = {
+        "months": [date(2025, 9, 1), date(2025, 10, 1)],
+        "volume": {"ЖКХ": {date(2025, 9, 1): 3.0, date(2025, 10, 1): 5.0}},
+        "region": {"satisfaction_share": {date(2025, 10, 1): 0.5}, "on_time_share": {}},
+    }
+    problems = Table(
+        "Проблемы",
+        "problems",
+        (
+            Column("category_code", "К"),
+            Column("category_name", "Категория"),
+            Column("problem_code", "П"),
+            Column("incoming", "Поступило", "int"),
+        ),
+        ("category_code", "problem_code"),
+        (("h.heat", "Тепло", "", 4),),
+    )
     renders = [charts.render(charts.summary_figure("Отчет", trend, agencies_table(), problems)) for _ in range(2)]
     assert renders[0] == renders[1]
     png, pdf = renders[0]
@@ -109,7 +150,7 @@ def test_charts_and_html_are_deterministic():
     assert pdf.startswith(b"%PDF") and b"CreationDate" not in pdf
     page = html.summary_html("Отчет", "на 01.11.2025", png, summary_table())
     assert page == html.summary_html("Отчет", "на 01.11.2025", png, summary_table())
-    assert b"data:image/png;base64," in page and "50.0%".encode() in page
+    assert b"data:image/png;base64," in page and b"50.0%" in page
 
 
 def test_diff_lists_changed_indicators_from_and_to(tmp_path):
@@ -118,14 +159,35 @@ def test_diff_lists_changed_indicators_from_and_to(tmp_path):
     (old / "summary.csv").write_bytes(csvs.table_csv(summary_table()))
     new = summary_table(answered=4, share="0.7500")
     assert table_diff(new, csvs.read_csv(csvs.table_csv(summary_table())))["changed"] == [
-        {"key": {"indicator": "answered"}, "row": "Получили ответ (answered)", "column": "value",
-         "header": "Значение", "from": "2", "to": "4"},
-        {"key": {"indicator": "on_time_share"}, "row": "Доля ответов в срок (on_time_share)", "column": "value",
-         "header": "Значение", "from": "0.5000", "to": "0.7500"}]
-    manifest = {"files": {"summary.csv": {"sha256": "x"}, "summary.png": {"sha256": "p"}},
-                "data_version": {"batch_hwm": 1}}
-    diff = package_diff([new], Revision(1, old, manifest), {"summary.csv": "y", "summary.png": "q"},
-                        period="2025-10", revision=2, batch_hwm=2)
+        {
+            "key": {"indicator": "answered"},
+            "row": "Получили ответ (answered)",
+            "column": "value",
+            "header": "Значение",
+            "from": "2",
+            "to": "4",
+        },
+        {
+            "key": {"indicator": "on_time_share"},
+            "row": "Доля ответов в срок (on_time_share)",
+            "column": "value",
+            "header": "Значение",
+            "from": "0.5000",
+            "to": "0.7500",
+        },
+    ]
+    manifest = {
+        "files": {"summary.csv": {"sha256": "x"}, "summary.png": {"sha256": "p"}},
+        "data_version": {"batch_hwm": 1},
+    }
+    diff = package_diff(
+        [new],
+        Revision(1, old, manifest),
+        {"summary.csv": "y", "summary.png": "q"},
+        period="2025-10",
+        revision=2,
+        batch_hwm=2,
+    )
     assert (diff["from_revision"], diff["to_revision"], diff["other_files_changed"]) == (1, 2, ["summary.png"])
     text = diff_markdown(diff).decode()
     assert "Получили ответ (answered): Значение: 2 → 4" in text and "0.5000 → 0.7500" in text

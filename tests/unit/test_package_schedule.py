@@ -10,14 +10,17 @@ import pytest
 MSK = ZoneInfo("Europe/Moscow")
 
 
-@pytest.mark.parametrize("day, partition", [
-    (datetime(2025, 11, 5, 9, tzinfo=MSK), "2025-10-01"),  # 1 Nov (Saturday) worked, 3–4 Nov off
-    (datetime(2026, 1, 13, 9, tzinfo=MSK), "2025-12-01"),  # after the new-year holidays
-    (datetime(2025, 12, 2, 9, tzinfo=MSK), "2025-11-01"),
-    (datetime(2025, 11, 1, 9, tzinfo=MSK), None),  # the first working day: loads may still be late
-    (datetime(2025, 11, 4, 9, tzinfo=MSK), None),  # a holiday
-    (datetime(2025, 11, 6, 9, tzinfo=MSK), None),  # the third
-])
+@pytest.mark.parametrize(
+    "day, partition",
+    [
+        (datetime(2025, 11, 5, 9, tzinfo=MSK), "2025-10-01"),  # 1 Nov (Saturday) worked, 3–4 Nov off
+        (datetime(2026, 1, 13, 9, tzinfo=MSK), "2025-12-01"),  # after the new-year holidays
+        (datetime(2025, 12, 2, 9, tzinfo=MSK), "2025-11-01"),
+        (datetime(2025, 11, 1, 9, tzinfo=MSK), None),  # the first working day: loads may still be late
+        (datetime(2025, 11, 4, 9, tzinfo=MSK), None),  # a holiday
+        (datetime(2025, 11, 6, 9, tzinfo=MSK), None),  # the third
+    ],
+)
 def test_schedule_fires_on_the_second_working_day(dbt_manifest, day, partition):
     from orchestration.defs.export.package import federal_package_schedule
 

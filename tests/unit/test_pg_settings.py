@@ -1,6 +1,6 @@
 """The embedded server's settings follow the machine, and the project's file is included once."""
 
-from orchestration.pg_settings import CONF_NAME, INCLUDE, sized_settings, write_settings
+from lib.pg_settings import CONF_NAME, INCLUDE, sized_settings, write_settings
 
 GB = 1 << 30
 

@@ -1,7 +1,7 @@
 import hashlib
 import hmac
 
-from orchestration.pii import hmac_pads, pseudonym
+from lib.pii import hmac_pads, pseudonym
 
 
 def _hmac_from_pads(key: bytes, message: bytes) -> str:

@@ -2,7 +2,7 @@
 
 import csv
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,22 +17,31 @@ from expectations.suite import Now, Suite, at_most, columns, shares, unique
 from expectations.suites import SUITES
 
 ROOT = Path(__file__).resolve().parents[2]
-T0 = datetime(2025, 12, 31, 21, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 12, 31, 21, 0, tzinfo=UTC)
 
 
 def outcome(*failures: Failure, evaluated: int = 47) -> Outcome:
-    return Outcome("mart_sector_monthly", "expectations", "marts.mart_sector_monthly", evaluated, list(failures),
-                   T0, T0)
+    return Outcome(
+        "mart_sector_monthly", "expectations", "marts.mart_sector_monthly", evaluated, list(failures), T0, T0
+    )
 
 
 def test_the_message_names_the_expectation_and_the_observed_value():
-    share = Failure("expect_column_values_to_be_between", "min_value=0, max_value=1", column="on_time_share",
-                    unexpected_count=1, sample=(Decimal("1.7000"),), note="доля в пределах [0, 1]")
+    share = Failure(
+        "expect_column_values_to_be_between",
+        "min_value=0, max_value=1",
+        column="on_time_share",
+        unexpected_count=1,
+        sample=(Decimal("1.7000"),),
+        note="доля в пределах [0, 1]",
+    )
     key = Failure("expect_compound_columns_to_be_unique", "true", column="month, sector_code", unexpected_count=2)
     text = outcome(share, key).message()
     assert text.startswith("mart_sector_monthly on marts.mart_sector_monthly: 2 of 47 failed: ")
-    assert ("expect_column_values_to_be_between(on_time_share) [доля в пределах [0, 1]]: "
-            "expected min_value=0, max_value=1; 1 unexpected, e.g. 1.7") in text
+    assert (
+        "expect_column_values_to_be_between(on_time_share) [доля в пределах [0, 1]]: "
+        "expected min_value=0, max_value=1; 1 unexpected, e.g. 1.7"
+    ) in text
     assert "expect_compound_columns_to_be_unique(month, sector_code): expected true; 2 unexpected" in text
 
 
@@ -54,8 +63,12 @@ def test_markdown_is_a_table_with_escaped_cells():
 
 
 def test_jsonable_keeps_values_readable():
-    assert jsonable({"a": Decimal("1.7000"), "b": Decimal("2"), "d": date(2025, 1, 1), "t": (1, None)}) == \
-        {"a": 1.7, "b": 2, "d": "2025-01-01", "t": [1, None]}
+    assert jsonable({"a": Decimal("1.7000"), "b": Decimal("2"), "d": date(2025, 1, 1), "t": (1, None)}) == {
+        "a": 1.7,
+        "b": 2,
+        "d": "2025-01-01",
+        "t": [1, None],
+    }
     assert outcome(Failure("r", "x", sample=(date(2025, 3, 1),))).failures_json()[0]["sample"] == ["2025-03-01"]
 
 
@@ -104,7 +117,7 @@ def test_contract_types_come_from_the_model_yml():
 
 def test_every_raw_table_and_every_mart_has_a_suite():
     """The issue asks for a suite per raw table and per mart: a new one fails here until it has its suite."""
-    migrations = "\n".join(p.read_text() for p in sorted((ROOT / "sources" / "migrations").glob("*.sql")))
+    migrations = "\n".join(p.read_text() for p in sorted((ROOT / "lib" / "migrations").glob("*.sql")))
     raw_tables = set(re.findall(r"create table if not exists raw\.(\w+)", migrations))
     marts = {p.stem for p in (ROOT / "dbt_project" / "models" / "marts").rglob("*.sql")}
     suites = {s.relation for s in SUITES}

@@ -18,8 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_marts_the_package_reads_have_blocking_suites_with_totals_where_they_count():
     assert all(BY_MODEL[m].blocking for m in PACKAGE_MARTS)
     with_totals = {s.name for s in SUITES if s.totals}
-    assert {"mart_sector_kpi", "mart_agency_rating", "mart_workload", "mart_deadline_control", "mart_kpi_values",
-            "mart_regional_problems", "mart_conflicts", "mart_sector_monthly"} <= with_totals
+    assert {
+        "mart_sector_kpi",
+        "mart_agency_rating",
+        "mart_workload",
+        "mart_deadline_control",
+        "mart_kpi_values",
+        "mart_regional_problems",
+        "mart_conflicts",
+        "mart_sector_monthly",
+    } <= with_totals
 
 
 def test_every_loader_of_the_sources_belongs_to_one_ingest_asset():
@@ -34,9 +42,11 @@ def test_every_loader_of_the_sources_belongs_to_one_ingest_asset():
 
 
 def test_tables_every_loader_writes_have_a_suite_per_asset():
-    for table, assets in (("raw.load_batches", {i.name for i in INGESTS}),
-                          ("raw.quarantine", {i.name for i in INGESTS}),
-                          ("raw.source_rows", {i.name for i in INGESTS if i.channels})):
+    for table, assets in (
+        ("raw.load_batches", {i.name for i in INGESTS}),
+        ("raw.quarantine", {i.name for i in INGESTS}),
+        ("raw.source_rows", {i.name for i in INGESTS if i.channels}),
+    ):
         found = {s.asset[1]: s for s in SUITES if s.relation == table}
         assert set(found) == assets, table
         for name, suite in found.items():
@@ -77,15 +87,26 @@ def test_every_loaders_batches_reconcile_on_its_asset(dbt_manifest):
 def test_freshness_checks_sit_on_each_channels_ingest_asset(dbt_manifest):
     from orchestration.definitions import defs
 
-    specs = {spec.key.name: spec for check in defs.asset_checks for spec in check.check_specs
-             if spec.key.name.startswith("channel_silence_")}
+    specs = {
+        spec.key.name: spec
+        for check in defs.asset_checks
+        for spec in check.check_specs
+        if spec.key.name.startswith("channel_silence_")
+    }
     where = {name: spec.asset_key.to_user_string() for name, spec in specs.items()}
-    assert where == {"channel_silence_pos": "raw/pos_exports", "channel_silence_incident": "raw/incident_exports",
-                     "channel_silence_portal": "raw/open311_requests", "channel_silence_letter": "raw/sed_letters",
-                     "channel_silence_hotline": "raw/appeal_events"}
+    assert where == {
+        "channel_silence_pos": "raw/pos_exports",
+        "channel_silence_incident": "raw/incident_exports",
+        "channel_silence_portal": "raw/open311_requests",
+        "channel_silence_letter": "raw/sed_letters",
+        "channel_silence_hotline": "raw/appeal_events",
+    }
     # Each channel may also arrive as appeal-event/1 files: the canonical feed is read too.
-    assert all("raw/appeal_events" in {d.asset_key.to_user_string() for d in spec.additional_deps}
-               for name, spec in specs.items() if name != "channel_silence_hotline")
+    assert all(
+        "raw/appeal_events" in {d.asset_key.to_user_string() for d in spec.additional_deps}
+        for name, spec in specs.items()
+        if name != "channel_silence_hotline"
+    )
 
 
 def test_the_kpi_catalogue_matches_the_dbt_macro():
@@ -105,13 +126,18 @@ def test_schema_names_of_pictures():
 
 
 def test_relations_named_in_totals_follow_the_picture():
-    assert resolve("as_of from {intermediate.int_build_horizon}", "asof_x") == \
-        'as_of from "intermediate__asof_x"."int_build_horizon"'
+    assert (
+        resolve("as_of from {intermediate.int_build_horizon}", "asof_x")
+        == 'as_of from "intermediate__asof_x"."int_build_horizon"'
+    )
     assert resolve("{marts.dim_dates} and {raw.load_batches}", "") == '"marts"."dim_dates" and "raw"."load_batches"'
-    totals = FactTotals(fact="marts.f", slice={"m": "m"}, measures={"n": "count(*)"},
-                        mart_measures={"n": "count(*) filter (where x)"})
-    assert totals.mart_measure("n") == "count(*) filter (where x)" and FactTotals(
-        fact="marts.f", slice={}, measures={"n": "count(*)"}).mart_measure("n") is None
+    totals = FactTotals(
+        fact="marts.f", slice={"m": "m"}, measures={"n": "count(*)"}, mart_measures={"n": "count(*) filter (where x)"}
+    )
+    assert (
+        totals.mart_measure("n") == "count(*) filter (where x)"
+        and FactTotals(fact="marts.f", slice={}, measures={"n": "count(*)"}).mart_measure("n") is None
+    )
     suite = Suite(name="s", relation="marts.s", model="s", expectations=(), totals=totals)
     assert suite.totals_list == (totals,)
 
@@ -122,4 +148,5 @@ def test_queries_join_with_commas_and_pairs_are_listed():
     rule = pairs_in(("category_code", "sector_code"), [("health.care", "health"), ("o'k", "x")], "пары")
     assert rule.kwargs["unexpected_rows_query"].endswith(
         "where category_code is not null and (category_code, sector_code) not in (('health.care', 'health'), "
-        "('o''k', 'x'))")
+        "('o''k', 'x'))"
+    )

@@ -4,8 +4,8 @@ import hmac
 
 import pytest
 
-from orchestration.roles import RoleNames, RolesError, role_passwords, scram_verifier, verifier_matches
-from orchestration.warehouse import redact_secrets, url_secrets
+from lib.roles import RoleNames, RolesError, role_passwords, scram_verifier, verifier_matches
+from lib.warehouse import redact_secrets, url_secrets
 
 
 def test_scram_verifier_follows_rfc_5802():
@@ -45,16 +45,19 @@ def test_role_passwords_are_generated_once_and_kept_private(tmp_path):
     assert role_passwords(tmp_path, names) == first
 
 
-@pytest.mark.parametrize("url, secret", [
-    ("postgresql://u:S3cret PW@h:1/d", "S3cret PW"),
-    ("postgresql://u:S3c%ZZret@h/d", "S3c%ZZret"),
-    ("postgresql://u:a%40b@h/d", "a@b"),
-    ("postgresql://u@/d?host=/tmp&password=Zz9x", "Zz9x"),
-    ("host=h password='x y z' port=1", "x y z"),
-])
+@pytest.mark.parametrize(
+    "url, secret",
+    [
+        ("postgresql://u:S3cret PW@h:1/d", "S3cret PW"),
+        ("postgresql://u:S3c%ZZret@h/d", "S3c%ZZret"),
+        ("postgresql://u:a%40b@h/d", "a@b"),
+        ("postgresql://u@/d?host=/tmp&password=Zz9x", "Zz9x"),
+        ("host=h password='x y z' port=1", "x y z"),
+    ],
+)
 def test_passwords_are_redacted_in_every_spelling(url, secret):
     assert secret in url_secrets(url)
-    message = f"invalid token: \"{secret}\" in {url}"
+    message = f'invalid token: "{secret}" in {url}'
     assert secret not in redact_secrets(message, url)
     assert "***" in redact_secrets(message, url)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,10 +15,18 @@ from sources.sample import generate_sample
 from sources.sample.reference import CHANNELS, WorkCalendar, load_reference
 from sources.sample.world import build_world
 
-NOW = datetime(2026, 11, 29, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, tzinfo=UTC)
 SCALE = 0.05
-KINDS = {"invalid_json", "missing_field", "unknown_value", "bad_date", "not_utf8", "not_an_object", "future_date",
-         "conflict"}
+KINDS = {
+    "invalid_json",
+    "missing_field",
+    "unknown_value",
+    "bad_date",
+    "not_utf8",
+    "not_an_object",
+    "future_date",
+    "conflict",
+}
 
 
 @pytest.fixture(scope="module")
@@ -126,13 +134,18 @@ def test_tiny_scale_keeps_channels_sectors_and_damage(tmp_path):
     summary = generate_sample(tmp_path, scale=0.002, formats="canonical").canonical
     assert all(n >= 1 for n in summary.malformed.values()) and summary.exact_duplicates >= 1
     injected = {(line.path, line.line_no) for line in summary.injected}
-    received = [json.loads(raw) for path in summary.paths for line_no, raw, _ in LineReader(path)
-                if (path, line_no) not in injected and b'"event_type":"received"' in raw]
+    received = [
+        json.loads(raw)
+        for path in summary.paths
+        for line_no, raw, _ in LineReader(path)
+        if (path, line_no) not in injected and b'"event_type":"received"' in raw
+    ]
     assert {e["channel"] for e in received} == set(CHANNELS)
     # Codes where the source states them (the appeals written first cover every sector); the rest carry a
     # foreign rubric or text only, for the classifier.
-    assert {e["category"]["parent_code"] for e in received if "code" in e.get("category", {})} \
-        == set(load_reference().sectors)
+    assert {e["category"]["parent_code"] for e in received if "code" in e.get("category", {})} == set(
+        load_reference().sectors
+    )
 
 
 def test_year_volume_and_coverage(year):

@@ -77,9 +77,15 @@ def assert_protected(counts):
 
 
 def test_a_tiny_village_with_one_appeal_is_hidden_and_cannot_be_recomputed():
-    counts = {("naryan_mar", "heating"): 14, ("naryan_mar", "roads"): 9, ("naryan_mar", "water"): 4,
-              ("iskateley", "heating"): 6, ("iskateley", "roads"): 5, ("iskateley", "water"): 3,
-              ("kharuta", "roads"): 1}  # a settlement of forty people: one appeal, one category
+    counts = {
+        ("naryan_mar", "heating"): 14,
+        ("naryan_mar", "roads"): 9,
+        ("naryan_mar", "water"): 4,
+        ("iskateley", "heating"): 6,
+        ("iskateley", "roads"): 5,
+        ("iskateley", "water"): 3,
+        ("kharuta", "roads"): 1,
+    }  # a settlement of forty people: one appeal, one category
     result = assert_protected(counts)
     assert result.hidden("kharuta", "roads") == "primary" and result.hidden("kharuta", TOTAL) == "primary"
     assert len(result.cells) >= 4
@@ -107,8 +113,9 @@ def test_no_small_counts_hide_nothing_and_a_minimum_of_one_turns_it_off():
 def test_random_small_tables_are_protected(seed):
     rnd = random.Random(seed)
     rows, cols = rnd.randint(2, 4), rnd.randint(2, 3)
-    counts = {(f"m{r}", f"c{c}"): rnd.choice([0, 0, 1, 2, 3, 4, 6, 9])
-              for r, c in itertools.product(range(rows), range(cols))}
+    counts = {
+        (f"m{r}", f"c{c}"): rnd.choice([0, 0, 1, 2, 3, 4, 6, 9]) for r, c in itertools.product(range(rows), range(cols))
+    }
     counts[("m0", "c0")] = 1  # at least one small count
     counts[("m1", "c1")] = counts[("m1", "c1")] or 5  # and a second municipality with appeals
     assert_protected({k: v for k, v in counts.items() if v})

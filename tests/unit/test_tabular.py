@@ -7,7 +7,8 @@ import openpyxl
 import pytest
 
 from sources.headers import HeaderMapError, header_map, normalise
-from sources.tabular import FileProblem, open_tabular
+from sources.spreadsheets import open_tabular
+from sources.tabular import FileProblem
 
 POS = header_map("pos", "epgu-pos", user_maps="")
 SED = header_map("sed", "sed-nao", user_maps="")
@@ -16,8 +17,10 @@ SED = header_map("sed", "sed-nao", user_maps="")
 def read(path, hmap=POS):
     opened = open_tabular(path, hmap)
     try:
-        tables = [(t.sheet, t.header_row, t.headers, t.columns, [(r.number, r.values, r.problem) for r in t.rows])
-                  for t in opened.tables]
+        tables = [
+            (t.sheet, t.header_row, t.headers, t.columns, [(r.number, r.values, r.problem) for r in t.rows])
+            for t in opened.tables
+        ]
         return opened, tables
     finally:
         opened.close()
@@ -44,12 +47,16 @@ def test_header_names_match_whatever_the_case_spaces_yo_and_punctuation():
 
 def test_user_header_map_adds_overrides_and_unmaps(tmp_path, monkeypatch):
     maps = tmp_path / "maps.yaml"
-    maps.write_text("epgu-pos:\n  № обращения: appeal_id\n  Создано: created_at\n  Статус: null\n"
-                    "other-source:\n  Статус: result\n", encoding="utf-8")
+    maps.write_text(
+        "epgu-pos:\n  № обращения: appeal_id\n  Создано: created_at\n  Статус: null\nother-source:\n  Статус: result\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("TSUR_HEADER_MAPS", str(maps))
     hmap = header_map("pos", "epgu-pos")
     assert hmap.columns(["№ обращения", "Создано", "Статус", "Номер сообщения"]) == {
-        0: "appeal_id", 1: "created_at"}  # the first column of a field wins; Статус is no longer mapped
+        0: "appeal_id",
+        1: "created_at",
+    }  # the first column of a field wins; Статус is no longer mapped
     assert header_map("pos", "other-source").columns(["Статус"]) == {0: "result"}
     maps.write_text("epgu-pos:\n  Статус: state\n", encoding="utf-8")
     with pytest.raises(HeaderMapError, match="unknown field 'state'"):
@@ -58,15 +65,25 @@ def test_user_header_map_adds_overrides_and_unmaps(tmp_path, monkeypatch):
 
 def test_xlsx_with_title_rows_date_cells_text_dates_serials_and_blank_rows(tmp_path):
     created = datetime(2025, 3, 1, 10, 15, 30)
-    path = workbook(tmp_path / "export.xlsx", ("Параметры", [["Период", "март"]]), ("Данные", [
-        ["Выгрузка сообщений"], [], ["Организация: ЦУР"],
-        ["Номер сообщения", "Дата создания", None, "Свое поле", "Дата создания"],
-        ["1", created, "x", "a"],
-        [None, None, None, None],
-        [2, "01.03.2025 10:15:30", None, None, None, "за краем"],
-        ["3", 45717.4274305556],
-        [None], [],
-    ]))
+    path = workbook(
+        tmp_path / "export.xlsx",
+        ("Параметры", [["Период", "март"]]),
+        (
+            "Данные",
+            [
+                ["Выгрузка сообщений"],
+                [],
+                ["Организация: ЦУР"],
+                ["Номер сообщения", "Дата создания", None, "Свое поле", "Дата создания"],
+                ["1", created, "x", "a"],
+                [None, None, None, None],
+                [2, "01.03.2025 10:15:30", None, None, None, "за краем"],
+                ["3", 45717.4274305556],
+                [None],
+                [],
+            ],
+        ),
+    )
     opened, tables = read(path)
     assert opened.format == "xlsx" and opened.blank_rows == 2  # rows 6 and 9; an empty last row is not stored
     assert opened.modified is not None and opened.modified.tzinfo is not None
@@ -92,10 +109,14 @@ def test_xlsx_that_is_not_xlsx_or_has_nothing_to_read(tmp_path):
         z.writestr("readme.txt", "not a workbook")
     workbook(tmp_path / "blank.xlsx", ("Лист1", []))
     workbook(tmp_path / "other.xlsx", ("Лист1", [["Номер", "Дата"], ["1", "01.01.2025"]]))
-    expected = {"empty.xlsx": ("empty_file", "empty"), "text.xlsx": ("not_xlsx", "not a ZIP"),
-                "old.xlsx": ("not_xlsx", ".xls"), "zip.xlsx": ("not_xlsx", "not an XLSX workbook"),
-                "blank.xlsx": ("empty_file", "no filled cells"),
-                "other.xlsx": ("no_header", "«Номер сообщения» and «Дата создания»")}
+    expected = {
+        "empty.xlsx": ("empty_file", "empty"),
+        "text.xlsx": ("not_xlsx", "not a ZIP"),
+        "old.xlsx": ("not_xlsx", ".xls"),
+        "zip.xlsx": ("not_xlsx", "not an XLSX workbook"),
+        "blank.xlsx": ("empty_file", "no filled cells"),
+        "other.xlsx": ("no_header", "«Номер сообщения» and «Дата создания»"),
+    }
     for name, (code, words) in expected.items():
         with pytest.raises(FileProblem) as err:
             open_tabular(tmp_path / name, POS)
@@ -107,33 +128,47 @@ def test_xlsx_that_is_not_xlsx_or_has_nothing_to_read(tmp_path):
 @pytest.mark.parametrize("encoding,bom", [("cp1251", b""), ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf")])
 @pytest.mark.parametrize("delimiter", [";", ",", "\t"])
 def test_csv_encodings_and_delimiters(tmp_path, encoding, bom, delimiter):
-    lines = ["Реестр обращений за январь", "",
-             delimiter.join(["Рег. номер", "Дата поступления", "Корреспондент", "Тематика"]),
-             delimiter.join(["Ч-1/25", "03.02.2025 10:00", "Ёлкина Анна", '"Вода' + delimiter + ' тепло"']),
-             delimiter.join(["Ч-2/25", "04.02.2025", "", "Дороги"]), ""]
+    lines = [
+        "Реестр обращений за январь",
+        "",
+        delimiter.join(["Рег. номер", "Дата поступления", "Корреспондент", "Тематика"]),
+        delimiter.join(["Ч-1/25", "03.02.2025 10:00", "Ёлкина Анна", '"Вода' + delimiter + ' тепло"']),
+        delimiter.join(["Ч-2/25", "04.02.2025", "", "Дороги"]),
+        "",
+    ]
     path = tmp_path / "cards.csv"
     path.write_bytes(bom + "\r\n".join(lines).encode(encoding))
     opened, [(sheet, header_row, headers, columns, rows)] = read(path, SED)
     assert opened.encoding == {"cp1251": "cp1251", "utf-8": "utf-8-sig" if bom else "utf-8"}[encoding]
     assert opened.delimiter == delimiter and sheet is None and header_row == 3
     assert headers == ["Рег. номер", "Дата поступления", "Корреспондент", "Тематика"]
-    assert rows == [(4, ["Ч-1/25", "03.02.2025 10:00", "Ёлкина Анна", "Вода" + delimiter + " тепло"], None),
-                    (5, ["Ч-2/25", "04.02.2025", "", "Дороги"], None)]
+    assert rows == [
+        (4, ["Ч-1/25", "03.02.2025 10:00", "Ёлкина Анна", "Вода" + delimiter + " тепло"], None),
+        (5, ["Ч-2/25", "04.02.2025", "", "Дороги"], None),
+    ]
 
 
 def test_csv_rows_with_a_foreign_encoding_or_a_wrong_width_carry_their_problem(tmp_path):
     path = tmp_path / "cards.csv"
-    path.write_bytes("Рег. номер;Дата поступления;Тематика\n".encode()
-                     + "Ч-1;03.02.2025;Вода\n".encode()
-                     + "Ч-2;03.02.2025;Тепло\n".encode("cp1251")
-                     + 'Ч-3;03.02.2025;"Много\nстрок"\n'.encode()
-                     + "Ч-4;03.02.2025\n".encode()
-                     + "Ч-5;03.02.2025;Свет;;\n".encode()
-                     + "Ч-6;03.02.2025;Газ;лишнее\n".encode())
+    path.write_bytes(
+        "Рег. номер;Дата поступления;Тематика\n".encode()
+        + "Ч-1;03.02.2025;Вода\n".encode()
+        + "Ч-2;03.02.2025;Тепло\n".encode("cp1251")
+        + 'Ч-3;03.02.2025;"Много\nстрок"\n'.encode()
+        + "Ч-4;03.02.2025\n".encode()
+        + "Ч-5;03.02.2025;Свет;;\n".encode()
+        + "Ч-6;03.02.2025;Газ;лишнее\n".encode()
+    )
     opened, [(_, _, _, _, rows)] = read(path, SED)
     assert opened.encoding == "utf-8"
     assert [(n, problem[0] if problem else None) for n, _, problem in rows] == [
-        (2, None), (3, "bad_encoding"), (4, None), (6, "wrong_field_count"), (7, None), (8, "wrong_field_count")]
+        (2, None),
+        (3, "bad_encoding"),
+        (4, None),
+        (6, "wrong_field_count"),
+        (7, None),
+        (8, "wrong_field_count"),
+    ]
     assert "line 3 is not valid utf-8" in rows[1][2][1]
     assert rows[2][1][2] == "Много\nстрок"
 

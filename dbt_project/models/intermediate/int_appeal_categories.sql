@@ -11,10 +11,16 @@ with
 
 appeals as (
 
-    select source, appeal_id, source_category_code, source_category_name, totk_code, operator_category_code
+    select
+        source,
+        appeal_id,
+        source_category_code,
+        source_category_name,
+        totk_code,
+        operator_category_code
     from {{ ref('int_appeals__folded') }}
     {% if is_incremental() %}
-    where (source, appeal_id) in ({{ rebuilt_appeals(ref('int_appeals__folded')) }})
+        where (source, appeal_id) in ({{ rebuilt_appeals(ref('int_appeals__folded')) }})
     {% endif %}
 
 ),
@@ -35,19 +41,27 @@ labels as (
 
     select distinct on (source, appeal_id) *
     from {{ ref('stg_classifier__appeal_labels') }}
-    where (source, appeal_id) in (select source, appeal_id from appeals)
-    order by source, appeal_id, batch_id desc
+    where (source, appeal_id) in (
+        select
+            source,
+            appeal_id
+        from appeals
+    )
+    order by source asc, appeal_id asc, batch_id desc
 
 ),
 
 by_totk as (
 
     select distinct on (a.source, a.appeal_id)
-        a.source, a.appeal_id, c.category_code
+        a.source,
+        a.appeal_id,
+        c.category_code
     from appeals as a
     inner join categories as c
-        on c.totk_code is not null
-        and (a.totk_code = c.totk_code or a.totk_code like c.totk_code || '.%')
+        on
+            c.totk_code is not null
+            and (c.totk_code = a.totk_code or a.totk_code like c.totk_code || '.%')
     order by a.source, a.appeal_id, length(c.totk_code) desc
 
 ),

@@ -9,12 +9,19 @@ with
 appeals as (
 
     select
-        f.source, f.appeal_id, f.channel, f.legal_regime, f.received_at, f.registered_at,
-        f.stated_due_at, f.bare_extension_count, c.category_code
+        f.source,
+        f.appeal_id,
+        f.channel,
+        f.legal_regime,
+        f.received_at,
+        f.registered_at,
+        f.stated_due_at,
+        f.bare_extension_count,
+        c.category_code
     from {{ ref('int_appeals__folded') }} as f
     inner join {{ ref('int_appeal_categories') }} as c using (source, appeal_id)
     {% if is_incremental() %}
-    where (f.source, f.appeal_id) in ({{ rebuilt_appeals(ref('int_appeals__folded')) }})
+        where (f.source, f.appeal_id) in ({{ rebuilt_appeals(ref('int_appeals__folded')) }})
     {% endif %}
 
 ),
@@ -49,11 +56,12 @@ chosen as (
             as anchor_local
     from appeals as a
     inner join rules as r
-        on r.channel in ('*', a.channel)
-        and r.legal_regime in ('*', a.legal_regime)
-        and r.category_code in ('*', a.category_code)
-        and {{ local_date('a.received_at') }} >= r.valid_from
-        and (r.valid_to is null or {{ local_date('a.received_at') }} <= r.valid_to)
+        on
+            r.channel in ('*', a.channel)
+            and r.legal_regime in ('*', a.legal_regime)
+            and r.category_code in ('*', a.category_code)
+            and {{ local_date('a.received_at') }} >= r.valid_from
+            and (r.valid_to is null or {{ local_date('a.received_at') }} <= r.valid_to)
     order by a.source, a.appeal_id, r.deadline_kind, r.priority, r.rule_id
 
 ),
@@ -64,10 +72,15 @@ anchored as (
         chosen.*,
         anchor.working_days_before + anchor.is_working_day::int as working_days_through,
         anchor.working_days_before * {{ day_minutes }}
-            + case when anchor.is_working_day then least(greatest(
-                extract(hour from chosen.anchor_local) * 60 + extract(minute from chosen.anchor_local)
-                - {{ day_start }}, 0), {{ day_minutes }})
-              else 0 end as working_minute
+        + case
+            when anchor.is_working_day
+                then
+                    least(greatest(
+                        extract(hour from chosen.anchor_local) * 60 + extract(minute from chosen.anchor_local)
+                        - {{ day_start }}, 0
+                    ), {{ day_minutes }})
+            else 0
+        end as working_minute
     from chosen
     inner join calendar as anchor on anchor.calendar_date = chosen.anchor_local::date
 
@@ -75,9 +88,15 @@ anchored as (
 
 calendar_days as (
 
-    select a.source, a.appeal_id, a.deadline_kind, a.rule_id,
-        (case when a.roll_to_working_day and not raw_day.is_working_day then next_day.calendar_date
-            else raw_day.calendar_date end + time '23:59:59') at time zone '{{ tz }}' as rule_due_at
+    select
+        a.source,
+        a.appeal_id,
+        a.deadline_kind,
+        a.rule_id,
+        (case
+            when a.roll_to_working_day and not raw_day.is_working_day then next_day.calendar_date
+            else raw_day.calendar_date
+        end + time '23:59:59') at time zone '{{ tz }}' as rule_due_at
     from anchored as a
     inner join calendar as raw_day on raw_day.calendar_date = a.anchor_local::date + a.term
     inner join calendar as next_day on next_day.working_day_index = raw_day.working_days_before + 1
@@ -87,7 +106,11 @@ calendar_days as (
 
 working_days as (
 
-    select a.source, a.appeal_id, a.deadline_kind, a.rule_id,
+    select
+        a.source,
+        a.appeal_id,
+        a.deadline_kind,
+        a.rule_id,
         (due.calendar_date + time '23:59:59') at time zone '{{ tz }}' as rule_due_at
     from anchored as a
     inner join calendar as due on due.working_day_index = a.working_days_through + a.term
@@ -99,10 +122,16 @@ working_hours as (
 
     -- Working minutes are counted from the calendar's start; the due moment is the minute
     -- term * 60 later, placed back on its working day.
-    select a.source, a.appeal_id, a.deadline_kind, a.rule_id,
-        (due.calendar_date + make_interval(mins => ({{ day_start }}
-            + (a.working_minute + a.term * 60) - (due.working_day_index - 1) * {{ day_minutes }})::integer))
-            at time zone '{{ tz }}' as rule_due_at
+    select
+        a.source,
+        a.appeal_id,
+        a.deadline_kind,
+        a.rule_id,
+        (due.calendar_date + make_interval(mins => (
+            {{ day_start }}
+            + (a.working_minute + a.term * 60) - (due.working_day_index - 1) * {{ day_minutes }}
+        )::integer))
+        at time zone '{{ tz }}' as rule_due_at
     from anchored as a
     inner join calendar as due
         on due.working_day_index = ceil((a.working_minute + a.term * 60) / {{ day_minutes }}.0)::integer
@@ -140,8 +169,9 @@ final as (
     left join computed as reaction
         on reaction.source = a.source and reaction.appeal_id = a.appeal_id and reaction.deadline_kind = 'first_reaction'
     left join computed as registration
-        on registration.source = a.source and registration.appeal_id = a.appeal_id
-        and registration.deadline_kind = 'registration'
+        on
+            registration.source = a.source and registration.appeal_id = a.appeal_id
+            and registration.deadline_kind = 'registration'
 
 )
 

@@ -6,39 +6,63 @@
 with
 
 {% if is_incremental() %}
-touched as (
+    touched as (
 
-    select source, appeal_id
-    from {{ ref('stg_events__appeal_events') }}
-    where {{ unseen_by_last_build('batch_id', 'occurred_at') }}
-    union
-    select source, appeal_id
-    from {{ ref('int_snapshots__unioned') }}
-    where {{ unseen_by_last_build('batch_id', 'exported_at') }}
-    union
-    -- A new label (a new model, a changed text) changes the appeal's category: it is rebuilt too.
-    select source, appeal_id
-    from {{ ref('stg_classifier__appeal_labels') }}
-    where {{ unseen_by_last_build('batch_id', "'-infinity'::timestamptz") }}
+        select
+            source,
+            appeal_id
+        from {{ ref('stg_events__appeal_events') }}
+        where {{ unseen_by_last_build('batch_id', 'occurred_at') }}
+        union
+        select
+            source,
+            appeal_id
+        from {{ ref('int_snapshots__unioned') }}
+        where {{ unseen_by_last_build('batch_id', 'exported_at') }}
+        union
+        -- A new label (a new model, a changed text) changes the appeal's category: it is rebuilt too.
+        select
+            source,
+            appeal_id
+        from {{ ref('stg_classifier__appeal_labels') }}
+        where {{ unseen_by_last_build('batch_id', "'-infinity'::timestamptz") }}
 
-),
+    ),
 {% endif %}
 
 canonical as (
 
     select
-        source, appeal_id, event_id, event_type, occurred_at, channel, legal_regime,
-        source_category_code, source_category_name, totk_code, theme,
-        agency_code, agency_name, municipality_oktmo, municipality_name,
-        due_at, result, rating, author_key, address_key, batch_id, loaded_at,
+        source,
+        appeal_id,
+        event_id,
+        event_type,
+        occurred_at,
+        channel,
+        legal_regime,
+        source_category_code,
+        source_category_name,
+        totk_code,
+        theme,
+        agency_code,
+        agency_name,
+        municipality_oktmo,
+        municipality_name,
+        due_at,
+        result,
+        rating,
+        author_key,
+        address_key,
+        batch_id,
+        loaded_at,
         line_no as origin_line,
         'event' as derived_from,
         is_operator_decision
     from {{ ref('stg_events__appeal_events') }}
     {%- if is_incremental() %}
     -- A list to compare with, not a join: the filter then reaches the raw table through the view and
-    -- uses its index on this very expression (sources/migrations/006_scale_indexes.sql).
-    where source || '/' || appeal_id = any(array(select source || '/' || appeal_id from touched))
+    -- uses its index on this very expression (lib/migrations/006_scale_indexes.sql).
+        where source || '/' || appeal_id = any(array(select source || '/' || appeal_id from touched))
     {%- endif %}
 
 ),
@@ -46,16 +70,39 @@ canonical as (
 snapshots as (
 
     select
-        source, appeal_id, event_id, event_type, occurred_at, channel, legal_regime,
-        source_category_code, source_category_name, totk_code, theme,
-        null as agency_code, agency_name, municipality_oktmo, null as municipality_name,
-        due_at, result, rating, author_key, address_key, batch_id, loaded_at,
+        source,
+        appeal_id,
+        event_id,
+        event_type,
+        occurred_at,
+        channel,
+        legal_regime,
+        source_category_code,
+        source_category_name,
+        totk_code,
+        theme,
+        null as agency_code,
+        agency_name,
+        municipality_oktmo,
+        null as municipality_name,
+        due_at,
+        result,
+        rating,
+        author_key,
+        address_key,
+        batch_id,
+        loaded_at,
         line_no as origin_line,
         'snapshot' as derived_from,
         false as is_operator_decision
     from {{ ref('int_snapshot_events') }}
     {%- if is_incremental() %}
-    where (source, appeal_id) in (select source, appeal_id from touched)
+        where (source, appeal_id) in (
+            select
+                source,
+                appeal_id
+            from touched
+        )
     {%- endif %}
 
 ),

@@ -8,11 +8,13 @@ events as (
 
     select * from {{ ref('int_appeal_events') }}
     {% if is_incremental() %}
-    where (source, appeal_id) in (
-        select e.source, e.appeal_id
-        from {{ ref('int_appeal_events') }} as e
-        where {{ unseen_by_last_build('e._built_hwm', 'e._built_as_of') }}
-    )
+        where (source, appeal_id) in (
+            select
+                e.source,
+                e.appeal_id
+            from {{ ref('int_appeal_events') }} as e
+            where {{ unseen_by_last_build('e._built_hwm', 'e._built_as_of') }}
+        )
     {% endif %}
 
 ),
@@ -28,23 +30,39 @@ folded as (
         min(occurred_at) filter (where event_type = 'received') as received_event_at,
         min(occurred_at) as first_event_at,
         min(occurred_at) filter (where event_type = 'registered') as registered_at,
-        (array_agg(source_category_code order by event_order desc)
-            filter (where coalesce(source_category_code, source_category_name, totk_code) is not null
-                and not is_operator_decision))[1] as source_category_code,
-        (array_agg(source_category_name order by event_order desc)
-            filter (where coalesce(source_category_code, source_category_name, totk_code) is not null
-                and not is_operator_decision))[1] as source_category_name,
-        (array_agg(totk_code order by event_order desc)
-            filter (where coalesce(source_category_code, source_category_name, totk_code) is not null
-                and not is_operator_decision))[1] as totk_code,
-        (array_agg(source_category_code order by event_order desc)
-            filter (where is_operator_decision and source_category_code is not null))[1] as operator_category_code,
+        (
+            array_agg(source_category_code order by event_order desc)
+            filter (
+                where coalesce(source_category_code, source_category_name, totk_code) is not null
+                and not is_operator_decision
+            )
+        )[1] as source_category_code,
+        (
+            array_agg(source_category_name order by event_order desc)
+            filter (
+                where coalesce(source_category_code, source_category_name, totk_code) is not null
+                and not is_operator_decision
+            )
+        )[1] as source_category_name,
+        (
+            array_agg(totk_code order by event_order desc)
+            filter (
+                where coalesce(source_category_code, source_category_name, totk_code) is not null
+                and not is_operator_decision
+            )
+        )[1] as totk_code,
+        (
+            array_agg(source_category_code order by event_order desc)
+            filter (where is_operator_decision and source_category_code is not null)
+        )[1] as operator_category_code,
         (array_agg(theme order by event_order desc) filter (where theme is not null))[1] as theme,
         (array_agg(agency_code order by event_order desc) filter (where agency_name is not null))[1] as agency_code,
         (array_agg(agency_name order by event_order desc) filter (where agency_name is not null))[1] as agency_name,
         (array_agg(agency_name order by event_order) filter (where agency_name is not null))[1] as first_agency_name,
-        (array_agg(municipality_oktmo order by event_order desc)
-            filter (where municipality_oktmo is not null))[1] as municipality_oktmo,
+        (
+            array_agg(municipality_oktmo order by event_order desc)
+            filter (where municipality_oktmo is not null)
+        )[1] as municipality_oktmo,
         (array_agg(author_key order by event_order) filter (where author_key is not null))[1] as author_key,
         (array_agg(address_key order by event_order) filter (where address_key is not null))[1] as address_key,
         (array_agg(due_at order by event_order desc) filter (where due_at is not null))[1] as stated_due_at,
@@ -117,7 +135,7 @@ final as (
         rated_at,
         -- A return reopens the appeal: an answer or a closing counts only if it came after the last return.
         last_answer_at is not null
-            and (last_returned_at is null or last_answer_at > last_returned_at) as is_answered,
+        and (last_returned_at is null or last_answer_at > last_returned_at) as is_answered,
         case when last_closed_at > coalesce(last_returned_at, '-infinity') then last_closed_at end as closed_at,
         rejected_at,
         has_received_event,

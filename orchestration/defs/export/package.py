@@ -10,7 +10,7 @@ from dagster_dbt import get_asset_key_for_model
 
 from exports.package.gate import PACKAGE_MODELS
 from exports.package.period import is_package_day, previous_month
-from orchestration.asof import REPORTING_TZ
+from lib.periods import REPORTING_TZ
 from orchestration.defs.transform.assets import tsur_dbt_assets
 from orchestration.resources import WarehouseResource
 
@@ -23,7 +23,7 @@ federal_partitions = dg.MonthlyPartitionsDefinition(start_date="2025-01-01", tim
     group_name="exports",
     kinds={"xlsx", "csv", "pdf"},
     description="Ежемесячный пакет федеральной отчетности: витрины на момент закрытия месяца, проверки, "
-                "XLSX, CSV, сводка (PNG, HTML, PDF) и manifest.json в папке выгрузок.",
+    "XLSX, CSV, сводка (PNG, HTML, PDF) и manifest.json в папке выгрузок.",
 )
 def federal_package(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Builds the month as of its close, validates its marts and writes the package (a new revision if changed)."""
@@ -39,22 +39,34 @@ def federal_package(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         context.log.warning(warning)
     verdict = "новая ревизия" if result.created else "данные не изменились, ревизия прежняя"
     context.log.info(f"{period}: r{result.revision} ({verdict}) -> {result.path}")
-    metadata = {"path": dg.MetadataValue.path(str(result.path)), "revision": result.revision,
-                "created": result.created, "as_of": result.as_of, "batch_hwm": result.batch_hwm,
-                "rows": dg.MetadataValue.json(result.rows)}
+    metadata = {
+        "path": dg.MetadataValue.path(str(result.path)),
+        "revision": result.revision,
+        "created": result.created,
+        "as_of": result.as_of,
+        "batch_hwm": result.batch_hwm,
+        "rows": dg.MetadataValue.json(result.rows),
+    }
     if result.diff is not None:
         metadata["diff"] = dg.MetadataValue.md((result.path / "diff.md").read_text(encoding="utf-8"))
     return dg.MaterializeResult(metadata=metadata)
 
 
 federal_package_job = dg.define_asset_job(
-    "federal_package_monthly", selection=dg.AssetSelection.assets(federal_package), partitions_def=federal_partitions,
-    description="Пакет федеральной отчетности за месяц (раздел — месяц).")
+    "federal_package_monthly",
+    selection=dg.AssetSelection.assets(federal_package),
+    partitions_def=federal_partitions,
+    description="Пакет федеральной отчетности за месяц (раздел — месяц).",
+)
 
 
-@dg.schedule(job=federal_package_job, cron_schedule="0 9 * * *", execution_timezone="Europe/Moscow",
-             default_status=dg.DefaultScheduleStatus.STOPPED,
-             description="2-й рабочий день месяца по производственному календарю, 09:00 МСК: пакет за прошлый месяц.")
+@dg.schedule(
+    job=federal_package_job,
+    cron_schedule="0 9 * * *",
+    execution_timezone="Europe/Moscow",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="2-й рабочий день месяца по производственному календарю, 09:00 МСК: пакет за прошлый месяц.",
+)
 def federal_package_schedule(context: dg.ScheduleEvaluationContext):
     """Requests the previous month's package on the second working day of the month."""
     moment = context.scheduled_execution_time or datetime.now(REPORTING_TZ)

@@ -18,12 +18,15 @@ def raw_appeal_events(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     """Loads every appeal-event/1 file of the landing folder not loaded before."""
     wh = warehouse.get()
     files = event_files(wh.settings.landing_dir)
-    totals = {"files": len(files), "skipped_files": 0, "lines_read": 0, "loaded": 0, "duplicates": 0,
-              "quarantined": 0}
+    totals = {"files": len(files), "skipped_files": 0, "lines_read": 0, "loaded": 0, "duplicates": 0, "quarantined": 0}
     with wh.connect("loader") as conn:
         for path in files:
-            report = load_event_file(conn, path, future_tolerance_hours=wh.settings.future_tolerance_hours,
-                                     default_tz=wh.settings.source_timezone)
+            report = load_event_file(
+                conn,
+                path,
+                future_tolerance_hours=wh.settings.future_tolerance_hours,
+                default_tz=wh.settings.source_timezone,
+            )
             context.log.info(report.line())
             if report.skipped_file:
                 totals["skipped_files"] += 1

@@ -10,10 +10,13 @@ from sources.loader import refresh_statistics
 from sources.native import CONNECTORS, Connector, load_table_file
 
 # asset name (the second part of its key) → connector, and the label people see
-NATIVE_ASSETS = {"pos_exports": ("pos", "Выгрузки ПОС (XLSX, CSV)"),
-                 "incident_exports": ("incident", "Выгрузки Инцидент Менеджмента (XLSX)"),
-                 "sed_letters": ("letter", "Регистрационные карточки писем СЭД (CSV)")}
+NATIVE_ASSETS = {
+    "pos_exports": ("pos", "Выгрузки ПОС (XLSX, CSV)"),
+    "incident_exports": ("incident", "Выгрузки Инцидент Менеджмента (XLSX)"),
+    "sed_letters": ("letter", "Регистрационные карточки писем СЭД (CSV)"),
+}
 COUNTS = ("lines_read", "loaded", "duplicates", "quarantined")
+
 
 def load_folder(context, warehouse: WarehouseResource, connector: Connector) -> dict[str, int]:
     """Every export of the channel folder not loaded before; a file that fails does not stop the others."""
@@ -44,8 +47,10 @@ def load_folder(context, warehouse: WarehouseResource, connector: Connector) -> 
         if totals["loaded"]:
             refresh_statistics(conn, "raw.source_rows")
     if failed:
-        raise dg.Failure(f"{len(failed)} of {len(files)} files failed to load: {', '.join(failed[:10])}",
-                         metadata={k: dg.MetadataValue.int(v) for k, v in totals.items()})
+        raise dg.Failure(
+            f"{len(failed)} of {len(files)} files failed to load: {', '.join(failed[:10])}",
+            metadata={k: dg.MetadataValue.int(v) for k, v in totals.items()},
+        )
     return totals
 
 
@@ -53,8 +58,12 @@ def native_asset(name: str) -> dg.AssetsDefinition:
     kind, label = NATIVE_ASSETS[name]
     connector = CONNECTORS[kind]
 
-    @dg.asset(key=["raw", name], group_name="raw", kinds={"postgres", "python"},
-              description=f"{label} из папки приема {kind}/: строки как прочитаны, карантин, сверка.")
+    @dg.asset(
+        key=["raw", name],
+        group_name="raw",
+        kinds={"postgres", "python"},
+        description=f"{label} из папки приема {kind}/: строки как прочитаны, карантин, сверка.",
+    )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         """Loads every export of the channel's landing folder not loaded before."""
         totals = load_folder(context, warehouse, connector)
@@ -64,8 +73,9 @@ def native_asset(name: str) -> dg.AssetsDefinition:
 
 
 def native_check(name: str) -> dg.AssetChecksDefinition:
-    return batch_reconcile_check(dg.AssetKey(["raw", name]), (CONNECTORS[NATIVE_ASSETS[name][0]].loader,),
-                                 f"{name}_batches_reconcile")
+    return batch_reconcile_check(
+        dg.AssetKey(["raw", name]), (CONNECTORS[NATIVE_ASSETS[name][0]].loader,), f"{name}_batches_reconcile"
+    )
 
 
 raw_pos_exports = native_asset("pos_exports")

@@ -30,8 +30,9 @@ def landing_files(landing: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def hashed(files: list[tuple[str, Path]], known: dict[str, list], settle_seconds: float,
-           now: float) -> tuple[dict[Path, tuple[str, str]], dict[str, list]]:
+def hashed(
+    files: list[tuple[str, Path]], known: dict[str, list], settle_seconds: float, now: float
+) -> tuple[dict[Path, tuple[str, str]], dict[str, list]]:
     """{file: (asset, sha256)} for files that stopped changing, and the cache for the next evaluation."""
     out: dict[Path, tuple[str, str]] = {}
     cache: dict[str, list] = {}
@@ -54,21 +55,26 @@ def unloaded(conn, hashes: set[str]) -> set[str]:
     """The hashes no load batch has recorded."""
     if not hashes:
         return set()
-    rows = conn.execute("select distinct origin_sha256 from raw.load_batches where origin_sha256 = any(%s)",
-                        (sorted(hashes),)).fetchall()
+    rows = conn.execute(
+        "select distinct origin_sha256 from raw.load_batches where origin_sha256 = any(%s)", (sorted(hashes),)
+    ).fetchall()
     return hashes - {row[0] for row in rows}
 
 
-@dg.sensor(name="landing_files_sensor", minimum_interval_seconds=int(os.environ.get("TSUR_SENSOR_SECONDS", "30")),
-           default_status=dg.DefaultSensorStatus.RUNNING,
-           target=dg.AssetSelection.assets(*(dg.AssetKey(["raw", name]) for name in WATCHED_ASSETS)),
-           description="Новые файлы в папках приема (по sha256, которого нет в raw.load_batches) → загрузка.")
+@dg.sensor(
+    name="landing_files_sensor",
+    minimum_interval_seconds=int(os.environ.get("TSUR_SENSOR_SECONDS", "30")),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    target=dg.AssetSelection.assets(*(dg.AssetKey(["raw", name]) for name in WATCHED_ASSETS)),
+    description="Новые файлы в папках приема (по sha256, которого нет в raw.load_batches) → загрузка.",
+)
 def landing_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     """Requests a load of the ingest assets whose landing folders hold files never loaded."""
     wh = warehouse.get()
     known = json.loads(context.cursor)["files"] if context.cursor else {}
-    files, cache = hashed(landing_files(wh.settings.landing_dir), known, wh.settings.landing_settle_seconds,
-                          time.time())
+    files, cache = hashed(
+        landing_files(wh.settings.landing_dir), known, wh.settings.landing_settle_seconds, time.time()
+    )
     with wh.connect(autocommit=True) as conn:
         new = unloaded(conn, {sha for _, sha in files.values()})
     cursor = json.dumps({"files": cache}, sort_keys=True, separators=(",", ":"))
@@ -77,6 +83,9 @@ def landing_files_sensor(context: dg.SensorEvaluationContext, warehouse: Warehou
     assets = sorted({asset for asset, sha in files.values() if sha in new})
     # The same set of new files gives the same run key: Dagster starts it once, however often we look.
     run_key = hashlib.sha256(",".join(sorted(new)).encode()).hexdigest()[:32]
-    request = dg.RunRequest(run_key=run_key, asset_selection=[dg.AssetKey(["raw", a]) for a in assets],
-                            tags={"tsur/new_files": str(len(new))})
+    request = dg.RunRequest(
+        run_key=run_key,
+        asset_selection=[dg.AssetKey(["raw", a]) for a in assets],
+        tags={"tsur/new_files": str(len(new))},
+    )
     return dg.SensorResult(run_requests=[request], cursor=cursor)

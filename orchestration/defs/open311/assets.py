@@ -14,7 +14,7 @@ TOTALS = ("read", "loaded", "duplicates", "quarantined", "skipped", "http_reques
     group_name="raw",
     kinds={"postgres", "python"},
     description="Обращения муниципальных систем по Open311 GeoReport v2: опрос окнами от курсора, снимки "
-                "заявок в raw.source_rows, справочник услуг, карантин с причиной.",
+    "заявок в raw.source_rows, справочник услуг, карантин с причиной.",
 )
 def raw_open311_requests(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Polls every configured Open311 endpoint (or the sample feed through the local server)."""
@@ -33,8 +33,10 @@ def raw_open311_requests(context: dg.AssetExecutionContext, warehouse: Warehouse
                 for key, value in report.totals().items():
                     if key in totals:
                         totals[key] += value
-    metadata = {"endpoints": dg.MetadataValue.int(len(endpoints)),
-                **{k: dg.MetadataValue.int(v) for k, v in totals.items()}}
+    metadata = {
+        "endpoints": dg.MetadataValue.int(len(endpoints)),
+        **{k: dg.MetadataValue.int(v) for k, v in totals.items()},
+    }
     if failures:
         raise dg.Failure(description="; ".join(failures)[:2000], metadata=metadata)
     return dg.MaterializeResult(metadata=metadata)

@@ -17,12 +17,16 @@ order by b.batch_id
 """
 
 # The service list is loaded in its own batches (loader open311_services): they reconcile here too.
-open311_batches_reconcile = batch_reconcile_check(RAW_OPEN311, ("open311", "open311_services"),
-                                                  "open311_batches_reconcile")
+open311_batches_reconcile = batch_reconcile_check(
+    RAW_OPEN311, ("open311", "open311_services"), "open311_batches_reconcile"
+)
 
 
-@dg.asset_check(asset=RAW_OPEN311, blocking=True,
-                description="Каждое окно опроса Open311: объекты ответа = строки партии + повторно битые.")
+@dg.asset_check(
+    asset=RAW_OPEN311,
+    blocking=True,
+    description="Каждое окно опроса Open311: объекты ответа = строки партии + повторно битые.",
+)
 def open311_windows_reconcile(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every Open311 window's objects are accounted for by its batch."""
     with warehouse.get().connect("transformer") as conn:
@@ -31,6 +35,9 @@ def open311_windows_reconcile(warehouse: WarehouseResource) -> dg.AssetCheckResu
     metadata = {"windows": int(windows[0]), "objects_read": int(windows[1])}
     if bad:
         metadata["failing_windows"] = dg.MetadataValue.md(
-            "\n".join(f"- batch {row[0]} ({row[1]}): objects {row[2]}, repeated broken {row[3]}, lines {row[4]}"
-                      for row in bad[:20]))
+            "\n".join(
+                f"- batch {row[0]} ({row[1]}): objects {row[2]}, repeated broken {row[3]}, lines {row[4]}"
+                for row in bad[:20]
+            )
+        )
     return dg.AssetCheckResult(passed=not bad, metadata=metadata)

@@ -14,8 +14,11 @@ def blank_expired_texts(context: dg.OpExecutionContext, warehouse: WarehouseReso
     context.log.info(report.line() if report else "TSUR_TEXT_RETENTION_DAYS is not set: texts are kept")
 
 
-@dg.job(name="tsur_text_retention", description="Срок хранения текстов обращений (152-ФЗ)",
-        executor_def=dg.in_process_executor)
+@dg.job(
+    name="tsur_text_retention",
+    description="Срок хранения текстов обращений (152-ФЗ)",
+    executor_def=dg.in_process_executor,
+)
 def text_retention_job():
     blank_expired_texts()
 
@@ -28,7 +31,10 @@ def _configured() -> bool:
 
 
 text_retention_schedule = dg.ScheduleDefinition(
-    name="text_retention_nightly", job=text_retention_job, cron_schedule="30 1 * * *",
+    name="text_retention_nightly",
+    job=text_retention_job,
+    cron_schedule="30 1 * * *",
     execution_timezone="Europe/Moscow",
     default_status=dg.DefaultScheduleStatus.RUNNING if _configured() else dg.DefaultScheduleStatus.STOPPED,
-    description="В 01:30 МСК: тексты обращений, закрытых раньше TSUR_TEXT_RETENTION_DAYS дней назад, стираются")
+    description="В 01:30 МСК: тексты обращений, закрытых раньше TSUR_TEXT_RETENTION_DAYS дней назад, стираются",
+)

@@ -23,14 +23,20 @@ SENSOR_SECONDS = int(os.environ.get("TSUR_SENSOR_SECONDS", "30"))
 # bodies get their deadline alerts from what was published.
 build_job = dg.define_asset_job(
     BUILD_JOB,
-    selection=dg.AssetSelection.assets(raw_appeal_labels, tsur_dbt_assets, raw_other_topics, published_marts,
-                                       deadline_alerts),
+    selection=dg.AssetSelection.assets(
+        raw_appeal_labels, tsur_dbt_assets, raw_other_topics, published_marts, deadline_alerts
+    ),
     description="Классификация новых обращений, dbt build (модели, тесты) в marts_build, темы «прочих», "
-                "публикация витрин после проверок, оповещения о сроках")
+    "публикация витрин после проверок, оповещения о сроках",
+)
 
 _LAST_LOAD = "select coalesce(max(batch_id), 0) from raw.load_batches where loader <> all(%s)"
-_ACTIVE = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-           dg.DagsterRunStatus.STARTED]
+_ACTIVE = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 
 
 def build_request(last_load: int, cursor: int, building: bool) -> tuple[bool, str]:
@@ -42,10 +48,14 @@ def build_request(last_load: int, cursor: int, building: bool) -> tuple[bool, st
     return True, f"loads up to batch {last_load}"
 
 
-@dg.sensor(name="build_after_loads", job=build_job, minimum_interval_seconds=SENSOR_SECONDS,
-           default_status=dg.DefaultSensorStatus.RUNNING,
-           description="После каждой загрузки (файл, ПОС, Инцидент, СЭД, Open311) — сборка и публикация витрин; "
-                       "загрузки во время сборки подхватит следующая.")
+@dg.sensor(
+    name="build_after_loads",
+    job=build_job,
+    minimum_interval_seconds=SENSOR_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="После каждой загрузки (файл, ПОС, Инцидент, СЭД, Open311) — сборка и публикация витрин; "
+    "загрузки во время сборки подхватит следующая.",
+)
 def build_after_loads(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     """Requests a build when a load batch arrived after the last build this sensor requested."""
     from sources.classify.store import DERIVED_LOADERS
@@ -53,8 +63,7 @@ def build_after_loads(context: dg.SensorEvaluationContext, warehouse: WarehouseR
     with warehouse.get().connect(autocommit=True) as conn:
         last_load = conn.execute(_LAST_LOAD, (list(DERIVED_LOADERS),)).fetchone()[0]
     cursor = int(context.cursor or 0)
-    building = bool(context.instance.get_run_records(
-        dg.RunsFilter(job_name=BUILD_JOB, statuses=_ACTIVE), limit=1))
+    building = bool(context.instance.get_run_records(dg.RunsFilter(job_name=BUILD_JOB, statuses=_ACTIVE), limit=1))
     wanted, why = build_request(last_load, cursor, building)
     if not wanted:
         return dg.SkipReason(why)
@@ -69,4 +78,5 @@ daily_build_schedule = dg.ScheduleDefinition(
     execution_timezone="Europe/Moscow",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Ежедневная сборка в 00:10 по Москве: сроки (просрочено, осталось времени) пересчитываются "
-                "и без новых данных.")
+    "и без новых данных.",
+)

@@ -26,8 +26,13 @@ def suite_check(suite: Suite) -> dg.AssetChecksDefinition:
     verdict = "блокирующая: провал останавливает выгрузки" if suite.blocking else "не блокирующая"
     description = f"Набор ожиданий GX «{suite.name}» ({verdict}). {suite.description}".strip()
 
-    @dg.asset_check(asset=key, name=name, blocking=suite.blocking, description=description,
-                    additional_deps=[model_key(m) for m in suite.deps])
+    @dg.asset_check(
+        asset=key,
+        name=name,
+        blocking=suite.blocking,
+        description=description,
+        additional_deps=[model_key(m) for m in suite.deps],
+    )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         """Validates the asset's table with its Great Expectations suite."""
         from expectations.runner import run_suite  # GX takes seconds to import: only when a check runs

@@ -21,14 +21,19 @@ def channel_asset(channel: str) -> dg.AssetKey:
 def _spec(channel: str, hours: float) -> dg.AssetCheckSpec:
     asset = channel_asset(channel)
     return dg.AssetCheckSpec(
-        name=f"channel_silence_{channel}", asset=asset,
+        name=f"channel_silence_{channel}",
+        asset=asset,
         additional_deps=[CANONICAL] if asset != CANONICAL else [],
         description=f"Канал {channel} присылал данные (выгрузки или события appeal-event/1) не позднее {hours:g} ч "
-                    "назад (seed channel_silence); иначе — предупреждение.")
+        "назад (seed channel_silence); иначе — предупреждение.",
+    )
 
 
-@dg.multi_asset_check(specs=[_spec(c, h) for c, h in LIMITS.items()], can_subset=True,
-                      description="Свежесть каналов: молчание не дольше допустимого.")
+@dg.multi_asset_check(
+    specs=[_spec(c, h) for c, h in LIMITS.items()],
+    can_subset=True,
+    description="Свежесть каналов: молчание не дольше допустимого.",
+)
 def channel_freshness(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     """Warns for every channel silent for longer than its configured limit."""
     wh = warehouse.get()
@@ -38,5 +43,12 @@ def channel_freshness(context: dg.AssetCheckExecutionContext, warehouse: Warehou
     for channel, outcome in outcomes.items():
         name = f"channel_silence_{channel}"
         if name in selected:
-            yield check_result(context, wh, outcome, asset_key=channel_asset(channel), check_name=name,
-                               blocking=False, severity=dg.AssetCheckSeverity.WARN)
+            yield check_result(
+                context,
+                wh,
+                outcome,
+                asset_key=channel_asset(channel),
+                check_name=name,
+                blocking=False,
+                severity=dg.AssetCheckSeverity.WARN,
+            )

@@ -16,6 +16,8 @@ def gated_selection(*exports: dg.AssetsDefinition) -> dg.AssetSelection:
 
 
 def export_job(*exports: dg.AssetsDefinition):
-    return dg.define_asset_job("tsur_export", selection=gated_selection(*exports),
-                               description="Проверки витрин и выгрузки без пересборки: провал блокирующей "
-                                           "проверки останавливает выгрузку.")
+    return dg.define_asset_job(
+        "tsur_export",
+        selection=gated_selection(*exports),
+        description="Проверки витрин и выгрузки без пересборки: провал блокирующей проверки останавливает выгрузку.",
+    )

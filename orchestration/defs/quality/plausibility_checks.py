@@ -14,9 +14,13 @@ def plausibility_check(rule: Rule) -> dg.AssetChecksDefinition:
     name = f"plausible_{rule.name}"
     kept = f" Такие строки не входят в {rule.kept_out_of}." if rule.kept_out_of else ""
 
-    @dg.asset_check(asset=key, name=name, blocking=True,
-                    description=f"Правдоподобие: {rule.note}. Строки отмечаются (quality.flagged_rows) и не "
-                                f"блокируют отчетность, пока их доля не выше предела.{kept}")
+    @dg.asset_check(
+        asset=key,
+        name=name,
+        blocking=True,
+        description=f"Правдоподобие: {rule.note}. Строки отмечаются (quality.flagged_rows) и не "
+        f"блокируют отчетность, пока их доля не выше предела.{kept}",
+    )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         """Flags the rule's odd rows; fails only when their share passes the limit."""
         from expectations.plausibility import evaluate, record_flags

@@ -5,7 +5,7 @@ import dagster as dg
 from expectations.reconcile import STAGED
 from expectations.results import Outcome, jsonable
 from expectations.store import record
-from orchestration.warehouse import Warehouse
+from lib.warehouse import Warehouse
 
 DBT_OP = "tsur_dbt_assets"
 
@@ -31,14 +31,28 @@ def schema_suffix(context: dg.AssetCheckExecutionContext) -> str:
     return configured_suffix(context) or (STAGED if builds_marts(context) else "")
 
 
-def check_result(context: dg.AssetCheckExecutionContext, wh: Warehouse, outcome: Outcome, *,
-                 asset_key: dg.AssetKey, check_name: str, blocking: bool,
-                 severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
+def check_result(
+    context: dg.AssetCheckExecutionContext,
+    wh: Warehouse,
+    outcome: Outcome,
+    *,
+    asset_key: dg.AssetKey,
+    check_name: str,
+    blocking: bool,
+    severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR,
+) -> dg.AssetCheckResult:
     """Store the outcome, log its verdict, and return it with its details as metadata for the UI."""
     level = "error" if severity == dg.AssetCheckSeverity.ERROR else "warn"
     with wh.connect("transformer") as conn:
-        validation_id = record(conn, outcome, check_name=check_name, asset_key=asset_key.to_user_string(),
-                               blocking=blocking, severity=level, run_id=context.run.run_id)
+        validation_id = record(
+            conn,
+            outcome,
+            check_name=check_name,
+            asset_key=asset_key.to_user_string(),
+            blocking=blocking,
+            severity=level,
+            run_id=context.run.run_id,
+        )
     message = outcome.message()
     if outcome.success:
         context.log.info(message)
@@ -53,5 +67,11 @@ def check_result(context: dg.AssetCheckExecutionContext, wh: Warehouse, outcome:
     }
     if outcome.relation:
         metadata["relation"] = dg.MetadataValue.text(outcome.relation)
-    return dg.AssetCheckResult(asset_key=asset_key, check_name=check_name, passed=outcome.success,
-                               severity=severity, description=message[:2000], metadata=metadata)
+    return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=check_name,
+        passed=outcome.success,
+        severity=severity,
+        description=message[:2000],
+        metadata=metadata,
+    )

@@ -1,12 +1,12 @@
 """The dbt project as Dagster assets; dbt tests become asset checks."""
 
-import json
-
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.clocks import build_vars
+from lib.clocks import build_vars
+from lib.dbt import dbt_args
 from orchestration.defs.transform.project import dbt_project
+from orchestration.defs.transform.translator import LayerTranslator
 from orchestration.resources import WarehouseResource, environment
 
 
@@ -22,14 +22,15 @@ class DbtBuildConfig(dg.Config):
 
 def build_bi_role(conn, wh) -> str:
     """The role dbt grants the marts to: made sure of on the embedded server, else used if it exists."""
-    from orchestration.roles import build_bi_role as bi_role
+    from lib.roles import build_bi_role as bi_role
 
     return bi_role(conn, wh.settings.home, wh.server is not None)
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
-def tsur_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
-                    config: DbtBuildConfig):
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
+def tsur_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource, config: DbtBuildConfig
+):
     """Staging, intermediate and mart models of the warehouse, with their data and unit tests."""
     wh = warehouse.get()
     with wh.connect() as conn:
@@ -38,9 +39,7 @@ def tsur_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     context.log.info(f"dbt build as of {variables['as_of']}, load batches up to {variables['batch_hwm']}")
     if not variables["bi_role"]:
         context.log.warning("the BI role does not exist: the marts are granted to nobody; run `tsur db roles`")
-    args = ["build", "--vars", json.dumps(variables)]
-    if config.full_refresh:
-        args.append("--full-refresh")
+    args = dbt_args("build", variables=variables, full_refresh=config.full_refresh, project=False)
     with environment(wh.dbt_env()):
         invocation = dbt.cli(args, context=context)
     yield from invocation.stream()

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from orchestration.config import DBT_PROJECT_DIR
+from lib.config import DBT_PROJECT_DIR
+from lib.dbt import dbt_executable
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 _SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
-
-
-def dbt_executable() -> str:
-    """dbt from this interpreter's environment, so an unactivated venv works too."""
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
 
 
 def dbt_resource() -> DbtCliResource:

@@ -6,10 +6,15 @@ with
 
 events as (
 
-    select source, appeal_id, event_type, occurred_at, event_order
+    select
+        source,
+        appeal_id,
+        event_type,
+        occurred_at,
+        event_order
     from {{ ref('int_appeal_events') }}
     {% if is_incremental() %}
-    where (source, appeal_id) in ({{ rebuilt_appeals(ref('int_appeal_events')) }})
+        where (source, appeal_id) in ({{ rebuilt_appeals(ref('int_appeal_events')) }})
     {% endif %}
 
 ),
@@ -29,7 +34,9 @@ marked as (
 grouped as (
 
     -- Events that change nothing inherit the state of the last one that did.
-    select *, count(sets_in_work) over (partition by source, appeal_id order by event_order) as state_group
+    select
+        *,
+        count(sets_in_work) over (partition by source, appeal_id order by event_order) as state_group
     from marked
 
 ),
@@ -47,9 +54,16 @@ stated as (
 
 switches as (
 
-    select source, appeal_id, occurred_at, event_order, in_work
+    select
+        source,
+        appeal_id,
+        occurred_at,
+        event_order,
+        in_work
     from (
-        select *, lag(in_work) over (partition by source, appeal_id order by event_order) as was_in_work
+        select
+            *,
+            lag(in_work) over (partition by source, appeal_id order by event_order) as was_in_work
         from stated
     ) as s
     where was_in_work is distinct from in_work
@@ -70,7 +84,13 @@ spells as (
 
 final as (
 
-    select source || '/' || appeal_id as appeal_key, source, appeal_id, started_at, ended_at, {{ build_clocks() }}
+    select
+        source || '/' || appeal_id as appeal_key,
+        source,
+        appeal_id,
+        started_at,
+        ended_at,
+        {{ build_clocks() }}
     from spells
     where in_work
 

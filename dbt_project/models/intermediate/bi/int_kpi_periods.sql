@@ -7,11 +7,11 @@
 with
 
 {% if is_incremental() %}
-periods_to_refresh as (
+    periods_to_refresh as (
 
-    {{ kpi_periods_to_refresh() }}
+        {{ kpi_periods_to_refresh() }}
 
-),
+    ),
 {% endif %}
 
 appeals as (
@@ -19,20 +19,32 @@ appeals as (
     select * from {{ ref('fct_appeal_measures') }}
     {% if is_incremental() %}
         -- A touched month touches its year: every appeal of those years is read, only their periods kept.
-        where received_year in (select period_start from periods_to_refresh where period_kind = 'year')
+        where received_year in (
+            select period_start from periods_to_refresh
+            where period_kind = 'year'
+        )
     {% endif %}
 
 ),
 
 by_period as (
 
-    select a.*, p.period_kind, p.period_start
+    select
+        a.*,
+        p.period_kind,
+        p.period_start
     from appeals as a
-    cross join lateral (
-        values ('month', a.received_month), ('quarter', a.received_quarter), ('year', a.received_year)
-    ) as p (period_kind, period_start)
+    cross join
+        lateral (
+            values ('month', a.received_month), ('quarter', a.received_quarter), ('year', a.received_year)
+        ) as p (period_kind, period_start)
     {% if is_incremental() %}
-        where (p.period_kind, p.period_start) in (select period_kind, period_start from periods_to_refresh)
+        where (p.period_kind, p.period_start) in (
+            select
+                period_kind,
+                period_start
+            from periods_to_refresh
+        )
     {% endif %}
 
 ),

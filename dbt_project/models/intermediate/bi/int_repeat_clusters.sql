@@ -9,7 +9,12 @@ with
 
 appeals as (
 
-    select appeal_key, author_key, address_key, category_code, received_at
+    select
+        appeal_key,
+        author_key,
+        address_key,
+        category_code,
+        received_at
     from {{ ref('fct_appeals') }}
     where not is_rejected
 
@@ -23,19 +28,37 @@ repeat_window as (
 
 keyed as (
 
-    select appeal_key, 'author' as cluster_kind, author_key as subject_key, category_code, received_at
+    select
+        appeal_key,
+        'author' as cluster_kind,
+        author_key as subject_key,
+        category_code,
+        received_at
     from appeals
-    where author_key is not null
-    {%- if is_incremental() %}
-        and author_key in (select subject_key from repeat_subjects_to_refresh where cluster_kind = 'author')
-    {%- endif %}
+    where
+        author_key is not null
+        {%- if is_incremental() %}
+            and author_key in (
+                select subject_key from repeat_subjects_to_refresh
+                where cluster_kind = 'author'
+            )
+        {%- endif %}
     union all
-    select appeal_key, 'address', address_key, category_code, received_at
+    select
+        appeal_key,
+        'address',
+        address_key,
+        category_code,
+        received_at
     from appeals
-    where address_key is not null
-    {%- if is_incremental() %}
-        and address_key in (select subject_key from repeat_subjects_to_refresh where cluster_kind = 'address')
-    {%- endif %}
+    where
+        address_key is not null
+        {%- if is_incremental() %}
+            and address_key in (
+                select subject_key from repeat_subjects_to_refresh
+                where cluster_kind = 'address'
+            )
+        {%- endif %}
 
 ),
 
@@ -44,9 +67,13 @@ chained as (
     select
         keyed.*,
         -- A chain breaks where the gap to the previous appeal exceeds the window.
-        case when lag(received_at) over chain is null
-            or received_at - lag(received_at) over chain > make_interval(days => w.window_days)
-            then 1 else 0 end as starts_chain
+        case
+            when
+                lag(received_at) over chain is null
+                or received_at - lag(received_at) over chain > make_interval(days => w.window_days)
+                then 1
+            else 0
+        end as starts_chain
     from keyed
     cross join repeat_window as w
     window chain as (partition by cluster_kind, subject_key, category_code order by received_at, appeal_key)

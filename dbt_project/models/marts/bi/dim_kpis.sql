@@ -6,11 +6,13 @@ catalog (indicator, indicator_name, indicator_kind, unit, higher_is_better, is_h
 
     values
     {%- for spec in kpi_catalog() %}
-        ({{ sql_text(spec.code) }}, {{ sql_text(spec.name) }},
+        (
+            {{ sql_text(spec.code) }}, {{ sql_text(spec.name) }},
             {{ sql_text(spec.kind) }}, {{ sql_text(spec.unit) }},
             {{ 'null' if spec.higher_is_better is none else spec.higher_is_better }}::boolean,
-            {{ spec.headline }}, {{ spec.order }}, {{ sql_text(spec.formula | trim) }})
-            {{- ',' if not loop.last }}
+            {{ spec.headline }}, {{ spec.order }}, {{ sql_text(spec.formula | trim) }}
+        )
+        {{- ',' if not loop.last }}
     {%- endfor %}
 
 ),

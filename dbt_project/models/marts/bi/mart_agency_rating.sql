@@ -75,15 +75,16 @@ scored as (
         round(100 * sum(w.weight * v.value) / nullif(sum(w.weight) filter (where v.value is not null), 0), 1)
             as score
     from with_components as c
-    cross join lateral (
-        values
+    cross join
+        lateral (
+            values
             ('timeliness', c.on_time_share),
             ('speed', c.speed_score),
             ('satisfaction', c.satisfaction_share),
             ('no_returns', 1 - c.return_share),
             ('completeness', c.completeness),
             ('substantive', c.substantive_share)
-    ) as v (component, value)
+        ) as v (component, value)
     inner join weights as w using (component)
     where c.incoming >= c.min_volume
     group by 1, 2, 3

@@ -28,7 +28,10 @@ kpi_values as (
 
 periods as (
 
-    select distinct period_kind, period_start, period
+    select distinct
+        period_kind,
+        period_start,
+        period
     from kpi_values
     where slice_kind = 'region'
 
@@ -38,14 +41,26 @@ applicable as (
 
     -- A target for the category itself replaces the general one (*) with the same indicator and period.
     select distinct on (p.period_kind, p.period_start, c.category_code, t.indicator)
-        p.period_kind, p.period_start, p.period, c.sector_code, c.sector_name, c.category_code, c.category_name,
-        t.target_id, t.indicator, t.target, t.direction, t.set_by, t.basis
+        p.period_kind,
+        p.period_start,
+        p.period,
+        c.sector_code,
+        c.sector_name,
+        c.category_code,
+        c.category_name,
+        t.target_id,
+        t.indicator,
+        t.target,
+        t.direction,
+        t.set_by,
+        t.basis
     from targets as t
     inner join categories as c on t.category_code in ('*', c.category_code)
     inner join periods as p
-        on p.period_kind = t.period
-        and p.period_start >= t.valid_from
-        and (t.valid_to is null or p.period_start <= t.valid_to)
+        on
+            p.period_kind = t.period
+            and p.period_start >= t.valid_from
+            and (t.valid_to is null or p.period_start <= t.valid_to)
     order by p.period_kind, p.period_start, c.category_code, t.indicator, t.category_code = '*', t.target_id
 
 ),
@@ -85,11 +100,12 @@ final as (
     from applicable as a
     inner join kpis as k using (indicator)
     left join kpi_values as v
-        on v.period_kind = a.period_kind
-        and v.period_start = a.period_start
-        and v.slice_kind = 'category'
-        and v.slice_code = a.category_code
-        and v.indicator = a.indicator
+        on
+            v.period_kind = a.period_kind
+            and v.period_start = a.period_start
+            and v.slice_kind = 'category'
+            and v.slice_code = a.category_code
+            and v.indicator = a.indicator
 
 )
 

@@ -5,18 +5,18 @@
 {%- set negative = var('negative_rating_max', 2) | int %}
 with
 {% if is_incremental() %}
-refresh as (
+    refresh as (
 
-    {{ appeals_to_refresh() }}
+        {{ appeals_to_refresh() }}
 
-),
+    ),
 {% endif %}
 
 events as (
 
     select * from {{ ref('fct_appeal_events') }}
     {% if is_incremental() %}
-    where appeal_key in (select appeal_key from refresh)
+        where appeal_key in (select appeal_key from refresh)
     {% endif %}
 
 ),
@@ -26,7 +26,7 @@ appeals as (
     select * from {{ ref('fct_appeal_measures') }}
     {% if is_incremental() %}
     -- The author chains' earlier appeals share the author, so they are in the refresh too.
-    where appeal_key in (select appeal_key from refresh)
+        where appeal_key in (select appeal_key from refresh)
     {% endif %}
 
 ),
@@ -70,7 +70,12 @@ municipalities as (
 
 negative_ratings as (
 
-    select appeal_key, event_id, occurred_at, rating, cast(null as text) as related_appeal_key
+    select
+        appeal_key,
+        event_id,
+        occurred_at,
+        rating,
+        cast(null as text) as related_appeal_key
     from events
     where event_type = 'rated' and rating <= {{ negative }}
 
@@ -79,7 +84,11 @@ negative_ratings as (
 returns as (
 
     select
-        appeal_key, event_id, occurred_at, cast(null as integer) as rating, cast(null as text) as related_appeal_key,
+        appeal_key,
+        event_id,
+        occurred_at,
+        cast(null as integer) as rating,
+        cast(null as text) as related_appeal_key,
         row_number() over (partition by appeal_key order by event_order) as return_no
     from events
     where event_type = 'returned'
@@ -89,7 +98,12 @@ returns as (
 agency_steps as (
 
     select
-        appeal_key, event_id, event_type, occurred_at, event_order, lower(agency_name) as agency,
+        appeal_key,
+        event_id,
+        event_type,
+        occurred_at,
+        event_order,
+        lower(agency_name) as agency,
         lag(lower(agency_name)) over (partition by appeal_key order by event_order) as previous_agency
     from events
     where event_type in ('received', 'assigned', 'redirected') and agency_name is not null
@@ -99,10 +113,15 @@ agency_steps as (
 redirects_back as (
 
     -- Sent to a body that already had the appeal: ping-pong between bodies.
-    select s.appeal_key, s.event_id, s.occurred_at, cast(null as integer) as rating,
+    select
+        s.appeal_key,
+        s.event_id,
+        s.occurred_at,
+        cast(null as integer) as rating,
         cast(null as text) as related_appeal_key
     from agency_steps as s
-    where s.event_type = 'redirected'
+    where
+        s.event_type = 'redirected'
         and s.agency is distinct from s.previous_agency
         and exists (
             select 1 from agency_steps as p
@@ -114,8 +133,12 @@ redirects_back as (
 repeats_after_answer as (
 
     -- The same author writes again on the same problem after getting an answer to the previous appeal.
-    select cur.appeal_key, cast(null as text) as event_id, cur.received_at as occurred_at,
-        cast(null as integer) as rating, prev.appeal_key as related_appeal_key
+    select
+        cur.appeal_key,
+        cast(null as text) as event_id,
+        cur.received_at as occurred_at,
+        cast(null as integer) as rating,
+        prev.appeal_key as related_appeal_key
     from author_chains as cur
     inner join author_chains as prev on prev.cluster_id = cur.cluster_id and prev.position = cur.position - 1
     inner join appeals as answered on answered.appeal_key = prev.appeal_key
@@ -125,20 +148,46 @@ repeats_after_answer as (
 
 situations as (
 
-    select 'negative_rating' as reason_code, * from negative_ratings
+    select
+        'negative_rating' as reason_code,
+        *
+    from negative_ratings
     union all
-    select 'late_negative', n.* from negative_ratings as n
+    select
+        'late_negative',
+        n.*
+    from negative_ratings as n
     inner join appeals as a using (appeal_key)
     where a.is_answered_late
     union all
-    select 'returned', appeal_key, event_id, occurred_at, rating, related_appeal_key from returns
+    select
+        'returned',
+        appeal_key,
+        event_id,
+        occurred_at,
+        rating,
+        related_appeal_key
+    from returns
     union all
-    select 'repeated_return', appeal_key, event_id, occurred_at, rating, related_appeal_key from returns
+    select
+        'repeated_return',
+        appeal_key,
+        event_id,
+        occurred_at,
+        rating,
+        related_appeal_key
+    from returns
     where return_no > 1
     union all
-    select 'repeat_after_answer', * from repeats_after_answer
+    select
+        'repeat_after_answer',
+        *
+    from repeats_after_answer
     union all
-    select 'redirect_back', * from redirects_back
+    select
+        'redirect_back',
+        *
+    from redirects_back
 
 ),
 

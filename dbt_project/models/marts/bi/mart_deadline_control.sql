@@ -11,14 +11,14 @@ appeals as (
     {% if is_incremental() %}
     -- Two disjoint parts rather than `is_open or appeal_key in (…)`, so the list is hashed (see the macro).
     -- An appeal dated outside the working calendar (before 1900) has no deadline to control.
-    select * from {{ ref('fct_appeal_measures') }}
-    where is_open and due_at is not null
-    union all
-    select * from {{ ref('fct_appeal_measures') }}
-    where is_answered_late and not is_open and appeal_key in ({{ appeals_to_refresh() }})
+        select * from {{ ref('fct_appeal_measures') }}
+        where is_open and due_at is not null
+        union all
+        select * from {{ ref('fct_appeal_measures') }}
+        where is_answered_late and not is_open and appeal_key in ({{ appeals_to_refresh() }})
     {% else %}
-    select * from {{ ref('fct_appeal_measures') }}
-    where (is_open and due_at is not null) or is_answered_late
+        select * from {{ ref('fct_appeal_measures') }}
+        where (is_open and due_at is not null) or is_answered_late
     {% endif %}
 
 ),

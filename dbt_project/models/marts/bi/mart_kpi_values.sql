@@ -52,8 +52,15 @@ agencies as (
 unpivoted as (
 
     select
-        a.period_kind, a.period_start, a.slice_kind, a.sector_code, a.category_code, a.municipality_oktmo,
-        a.agency_code, v.indicator, v.value
+        a.period_kind,
+        a.period_start,
+        a.slice_kind,
+        a.sector_code,
+        a.category_code,
+        a.municipality_oktmo,
+        a.agency_code,
+        v.indicator,
+        v.value
     from aggregated as a
     cross join residents as r
     -- Residents of the municipality itself (a district: the sum of its settlements); none for a body.
@@ -62,11 +69,11 @@ unpivoted as (
         values
         {%- for spec in kpi_catalog() %}
             {%- if spec.kind == 'rate' %}
-            ('{{ spec.code }}', {{ kpi(spec.code, incoming='a.incoming', population="case a.slice_kind"
+                ('{{ spec.code }}', {{ kpi(spec.code, incoming='a.incoming', population="case a.slice_kind"
                 ~ " when 'municipality' then m.population when 'agency' then null else r.population end") }}
-            ){{ ',' if not loop.last }}
+                ){{ ',' if not loop.last }}
             {%- else %}
-            ('{{ spec.code }}', a.{{ spec.code }}::numeric){{ ',' if not loop.last }}
+                ('{{ spec.code }}', a.{{ spec.code }}::numeric){{ ',' if not loop.last }}
             {%- endif %}
         {%- endfor %}
     ) as v (indicator, value)
@@ -91,8 +98,14 @@ final as (
             when 'region' then 'Ненецкий автономный округ'
             when 'sector' then s.sector_name
             when 'category' then c.category_name
-            when 'municipality' then coalesce(m.municipality_name,
-                case when u.municipality_oktmo is null then 'не указано' else 'ОКТМО ' || u.municipality_oktmo end)
+            when 'municipality'
+                then
+                    coalesce(
+                        m.municipality_name,
+                        case
+                            when u.municipality_oktmo is null then 'не указано' else 'ОКТМО ' || u.municipality_oktmo
+                        end
+                    )
             else coalesce(ag.agency_name, u.agency_code, 'не назначен')
         end as slice_name,
         u.sector_code,

@@ -19,7 +19,10 @@ categories as (
 
 targets as (
 
-    select period_kind, period_start, category_code,
+    select
+        period_kind,
+        period_start,
+        category_code,
         count(*) as targets_total,
         count(*) filter (where is_met) as targets_met,
         count(*) filter (where not is_met) as targets_not_met
@@ -32,13 +35,20 @@ periods as (
 
     -- Periods with appeals and the one after each (a drop to zero is growth too), up to the build's moment:
     -- a stray date decades back adds its own month, not a row per category for every month since.
-    select period_kind, period_start, period_start = min(period_start) over (partition by period_kind) as is_first
+    select
+        period_kind,
+        period_start,
+        period_start = min(period_start) over (partition by period_kind) as is_first
     from (
-        select distinct p.period_kind, p.period_start::date as period_start
+        select distinct
+            p.period_kind,
+            p.period_start::date as period_start
         from appeals as a
-        cross join lateral (values ('month', a.received_month), ('month', a.received_month + interval '1 month'),
-            ('quarter', a.received_quarter), ('quarter', a.received_quarter + interval '3 months'))
-            as p (period_kind, period_start)
+        cross join
+            lateral (
+                values ('month', a.received_month), ('month', a.received_month + interval '1 month'),
+                ('quarter', a.received_quarter), ('quarter', a.received_quarter + interval '3 months'))
+                as p (period_kind, period_start)
         where p.period_start::date <= {{ local_date(as_of()) }}
     ) as active
 
@@ -51,9 +61,9 @@ bucket_appeals as (
         a.*,
         case
             when a.theme is not null then 'theme'
-            when a.totk_code ~ '^\d{4}\.\d{4}\.\d{4}\.\d{4}' and a.totk_code is distinct from c.totk_code
+            when a.totk_code ~ '^\d{4}\.\d{4}\.\d{4}\.\d{4}' and (a.totk_code is distinct from c.totk_code)
                 then 'totk_question'
-            when a.source_category_name is not null and a.source_category_code is distinct from a.category_code
+            when a.source_category_name is not null and (a.source_category_code is distinct from a.category_code)
                 then 'source_category'
             else 'unspecified'
         end as problem_basis
@@ -84,7 +94,10 @@ bucket_problems as (
 
 problem_names as (
 
-    select category_code, problem_code, problem_basis,
+    select
+        category_code,
+        problem_code,
+        problem_basis,
         coalesce(mode() within group (order by spelled_as), 'не уточнено') as problem_name
     from bucket_problems
     group by 1, 2, 3
@@ -93,20 +106,31 @@ problem_names as (
 
 category_counts as (
 
-    select p.period_kind, p.period_start, a.category_code, count(*) as incoming
+    select
+        p.period_kind,
+        p.period_start,
+        a.category_code,
+        count(*) as incoming
     from appeals as a
-    cross join lateral (values ('month', a.received_month), ('quarter', a.received_quarter))
-        as p (period_kind, period_start)
+    cross join
+        lateral (values ('month', a.received_month), ('quarter', a.received_quarter))
+            as p (period_kind, period_start)
     group by 1, 2, 3
 
 ),
 
 problem_counts as (
 
-    select p.period_kind, p.period_start, a.category_code, a.problem_code, count(*) as incoming
+    select
+        p.period_kind,
+        p.period_start,
+        a.category_code,
+        a.problem_code,
+        count(*) as incoming
     from bucket_problems as a
-    cross join lateral (values ('month', a.received_month), ('quarter', a.received_quarter))
-        as p (period_kind, period_start)
+    cross join
+        lateral (values ('month', a.received_month), ('quarter', a.received_quarter))
+            as p (period_kind, period_start)
     group by 1, 2, 3, 4
 
 ),
@@ -114,41 +138,61 @@ problem_counts as (
 category_rows as (
 
     select
-        p.period_kind, p.period_start, c.sector_code, 'category' as row_kind, c.category_code,
-        cast(null as text) as problem_code, cast(null as text) as problem_name, cast(null as text) as problem_basis,
+        p.period_kind,
+        p.period_start,
+        c.sector_code,
+        'category' as row_kind,
+        c.category_code,
+        null::text as problem_code,
+        null::text as problem_name,
+        null::text as problem_basis,
         coalesce(cur.incoming, 0) as incoming,
         case when not p.is_first then coalesce(prev.incoming, 0) end as incoming_previous
     from periods as p
     cross join categories as c
     left join category_counts as cur
-        on cur.period_kind = p.period_kind and cur.period_start = p.period_start
-        and cur.category_code = c.category_code
+        on
+            cur.period_kind = p.period_kind and cur.period_start = p.period_start
+            and cur.category_code = c.category_code
     left join category_counts as prev
-        on prev.period_kind = p.period_kind
-        and prev.period_start = (p.period_start - case p.period_kind when 'month' then interval '1 month'
-            else interval '3 months' end)::date
-        and prev.category_code = c.category_code
+        on
+            prev.period_kind = p.period_kind
+            and prev.period_start = (p.period_start - case p.period_kind
+                when 'month' then interval '1 month'
+                else interval '3 months'
+            end)::date
+            and prev.category_code = c.category_code
 
 ),
 
 problem_rows as (
 
     select
-        p.period_kind, p.period_start, c.sector_code, 'problem' as row_kind, n.category_code,
-        n.problem_code, n.problem_name, n.problem_basis,
+        p.period_kind,
+        p.period_start,
+        c.sector_code,
+        'problem' as row_kind,
+        n.category_code,
+        n.problem_code,
+        n.problem_name,
+        n.problem_basis,
         coalesce(cur.incoming, 0) as incoming,
         case when not p.is_first then coalesce(prev.incoming, 0) end as incoming_previous
     from periods as p
     cross join problem_names as n
     inner join categories as c using (category_code)
     left join problem_counts as cur
-        on cur.period_kind = p.period_kind and cur.period_start = p.period_start
-        and cur.category_code = n.category_code and cur.problem_code = n.problem_code
+        on
+            cur.period_kind = p.period_kind and cur.period_start = p.period_start
+            and cur.category_code = n.category_code and cur.problem_code = n.problem_code
     left join problem_counts as prev
-        on prev.period_kind = p.period_kind
-        and prev.period_start = (p.period_start - case p.period_kind when 'month' then interval '1 month'
-            else interval '3 months' end)::date
-        and prev.category_code = n.category_code and prev.problem_code = n.problem_code
+        on
+            prev.period_kind = p.period_kind
+            and prev.period_start = (p.period_start - case p.period_kind
+                when 'month' then interval '1 month'
+                else interval '3 months'
+            end)::date
+            and prev.category_code = n.category_code and prev.problem_code = n.problem_code
     where cur.incoming is not null or prev.incoming is not null
 
 ),
@@ -159,13 +203,19 @@ ranked as (
         *,
         incoming - incoming_previous as growth,
         -- Categories compete within their sector, concrete problems within their bucket.
-        rank() over (partition by period_kind, period_start, row_kind,
+        rank() over (partition by
+            period_kind, period_start, row_kind,
             case when row_kind = 'category' then sector_code else category_code end
-            order by incoming desc) as volume_rank,
-        rank() over (partition by period_kind, period_start, row_kind,
+        order by incoming desc) as volume_rank,
+        rank() over (partition by
+            period_kind, period_start, row_kind,
             case when row_kind = 'category' then sector_code else category_code end
-            order by incoming - incoming_previous desc nulls last) as growth_rank
-    from (select * from category_rows union all select * from problem_rows) as r
+        order by incoming - incoming_previous desc nulls last) as growth_rank
+    from (
+        select * from category_rows
+        union all
+        select * from problem_rows
+    ) as r
 
 ),
 
@@ -198,12 +248,14 @@ final as (
     from ranked as r
     inner join categories as c using (category_code)
     left join ranked as bucket
-        on r.row_kind = 'problem' and bucket.row_kind = 'category'
-        and bucket.period_kind = r.period_kind and bucket.period_start = r.period_start
-        and bucket.category_code = r.category_code
+        on
+            r.row_kind = 'problem' and bucket.row_kind = 'category'
+            and bucket.period_kind = r.period_kind and bucket.period_start = r.period_start
+            and bucket.category_code = r.category_code
     left join targets as t
-        on r.row_kind = 'category'
-        and t.period_kind = r.period_kind and t.period_start = r.period_start and t.category_code = r.category_code
+        on
+            r.row_kind = 'category'
+            and t.period_kind = r.period_kind and t.period_start = r.period_start and t.category_code = r.category_code
 
 )
 

@@ -10,7 +10,10 @@ snapshots as (
 
 revisions as (
 
-    select period, max(revision) as last_revision, count(distinct revision) as revision_count
+    select
+        period,
+        max(revision) as last_revision,
+        count(distinct revision) as revision_count
     from snapshots
     group by period
 
@@ -18,7 +21,8 @@ revisions as (
 
 first_report as (
 
-    select * from snapshots where revision = 1
+    select * from snapshots
+    where revision = 1
 
 ),
 
@@ -32,7 +36,12 @@ last_report as (
 
 now_values as (
 
-    select period, slice_kind, slice_code, indicator, value
+    select
+        period,
+        slice_kind,
+        slice_code,
+        indicator,
+        value
     from {{ ref('mart_kpi_values') }}
     where is_headline and slice_kind in ('region', 'sector') and period in (select period from revisions)
 
@@ -53,11 +62,26 @@ sectors as (
 keys as (
 
     -- A slice may appear only now (its first appeal was loaded late) or only then.
-    select period, slice_kind, slice_code, indicator from first_report
+    select
+        period,
+        slice_kind,
+        slice_code,
+        indicator
+    from first_report
     union
-    select period, slice_kind, slice_code, indicator from last_report
+    select
+        period,
+        slice_kind,
+        slice_code,
+        indicator
+    from last_report
     union
-    select period, slice_kind, slice_code, indicator from now_values
+    select
+        period,
+        slice_kind,
+        slice_code,
+        indicator
+    from now_values
 
 ),
 
@@ -91,8 +115,8 @@ final as (
         l.batch_hwm as last_batch_hwm,
         n.value as now_value,
         n.value - f.value as difference,
-        f.value is distinct from n.value as is_restated,
-        f.value is distinct from l.value as is_revised_in_reports
+        (f.value is distinct from n.value) as is_restated,
+        (f.value is distinct from l.value) as is_revised_in_reports
     from keys as k
     inner join revisions as r using (period)
     left join first_report as f using (period, slice_kind, slice_code, indicator)

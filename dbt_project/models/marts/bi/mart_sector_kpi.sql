@@ -38,8 +38,10 @@ final as (
         a.channel_code,
         ch.channel_name,
         a.municipality_oktmo,
-        coalesce(m.municipality_name, case when a.municipality_oktmo is null then 'не указано'
-            else 'ОКТМО ' || a.municipality_oktmo end) as municipality_name,
+        coalesce(m.municipality_name, case
+            when a.municipality_oktmo is null then 'не указано'
+            else 'ОКТМО ' || a.municipality_oktmo
+        end) as municipality_name,
         m.population,
         a.incoming,
         a.answered,

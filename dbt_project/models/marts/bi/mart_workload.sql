@@ -4,13 +4,20 @@ with
 
 appeals as (
 
-    select appeal_key, sector_code, channel, received_at from {{ ref('fct_appeal_measures') }}
+    select
+        appeal_key,
+        sector_code,
+        channel,
+        received_at
+    from {{ ref('fct_appeal_measures') }}
 
 ),
 
 spells as (
 
-    select s.*, a.sector_code
+    select
+        s.*,
+        a.sector_code
     from {{ ref('int_appeal_work_spells') }} as s
     inner join appeals as a using (appeal_key)
 
@@ -46,7 +53,11 @@ received_days as (
 
     -- Appeals counted per sector, channel and local day first: the norm and the working day are then looked
     -- up once per group, not once per appeal.
-    select sector_code, channel, {{ local_date('received_at') }} as received_date, count(*) as appeals
+    select
+        sector_code,
+        channel,
+        {{ local_date('received_at') }} as received_date,
+        count(*) as appeals
     from appeals
     group by 1, 2, 3
 
@@ -73,7 +84,11 @@ work_items as (
 
 daily as (
 
-    select work_date, sector_code, sum(appeals) as appeals, sum(workload_minutes) as workload_minutes
+    select
+        work_date,
+        sector_code,
+        sum(appeals) as appeals,
+        sum(workload_minutes) as workload_minutes
     from work_items
     group by 1, 2
 
@@ -81,18 +96,30 @@ daily as (
 
 days as (
 
-    select c.calendar_date, c.is_working_day
+    select
+        c.calendar_date,
+        c.is_working_day
     from calendar as c
-    where c.calendar_date between (select min({{ local_date('received_at') }}) from appeals)
+    where
+        c.calendar_date between (select min({{ local_date('received_at') }}) from appeals)
         and {{ local_date(as_of()) }}
 
 ),
 
 changes as (
 
-    select sector_code, {{ local_date('started_at') }} as change_date, 1 as delta from spells
+    select
+        sector_code,
+        {{ local_date('started_at') }} as change_date,
+        1 as delta
+    from spells
     union all
-    select sector_code, {{ local_date('ended_at') }}, -1 from spells where ended_at is not null
+    select
+        sector_code,
+        {{ local_date('ended_at') }},
+        -1
+    from spells
+    where ended_at is not null
 
 ),
 
@@ -106,22 +133,39 @@ in_work as (
     from days as d
     cross join sectors as s
     left join (
-        select sector_code, change_date, sum(delta) as delta from changes group by 1, 2
+        select
+            sector_code,
+            change_date,
+            sum(delta) as delta
+        from changes
+        group by 1, 2
     ) as ch on ch.sector_code = s.sector_code and ch.change_date = d.calendar_date
 
 ),
 
 periods as (
 
-    select 'day' as period_kind, calendar_date as period_start, calendar_date as period_end, 1 as working_days
+    select
+        'day' as period_kind,
+        calendar_date as period_start,
+        calendar_date as period_end,
+        1 as working_days
     from days
     where is_working_day
     union all
-    select 'week', date_trunc('week', calendar_date)::date, max(calendar_date), count(*) filter (where is_working_day)
+    select
+        'week',
+        date_trunc('week', calendar_date)::date,
+        max(calendar_date),
+        count(*) filter (where is_working_day)
     from days
     group by 2
     union all
-    select 'month', date_trunc('month', calendar_date)::date, max(calendar_date), count(*) filter (where is_working_day)
+    select
+        'month',
+        date_trunc('month', calendar_date)::date,
+        max(calendar_date),
+        count(*) filter (where is_working_day)
     from days
     group by 2
 
@@ -129,8 +173,12 @@ periods as (
 
 incoming as (
 
-    select p.period_kind, p.period_start, d.sector_code,
-        sum(d.appeals) as incoming, sum(d.workload_minutes) as workload_minutes
+    select
+        p.period_kind,
+        p.period_start,
+        d.sector_code,
+        sum(d.appeals) as incoming,
+        sum(d.workload_minutes) as workload_minutes
     from periods as p
     inner join daily as d on d.work_date between p.period_start and p.period_end
     group by 1, 2, 3

@@ -26,7 +26,11 @@ members as (
 
 appeals as (
 
-    select source, appeal_id, received_month from {{ ref('fct_appeals') }}
+    select
+        source,
+        appeal_id,
+        received_month
+    from {{ ref('fct_appeals') }}
 
 ),
 
@@ -38,7 +42,11 @@ sectors as (
 
 monthly as (
 
-    select m.sector_code, m.topic_no, a.received_month as month, count(*) as appeals
+    select
+        m.sector_code,
+        m.topic_no,
+        a.received_month as month,
+        count(*) as appeals
     from members as m
     inner join appeals as a using (source, appeal_id)
     group by 1, 2, 3

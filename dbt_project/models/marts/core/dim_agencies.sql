@@ -32,10 +32,24 @@ unlisted as (
 
 final as (
 
-    select agency_code, agency_name, agency_short_name, agency_kind, sector_code, oktmo, true as is_listed
+    select
+        agency_code,
+        agency_name,
+        agency_short_name,
+        agency_kind,
+        sector_code,
+        oktmo,
+        true as is_listed
     from listed
     union all
-    select agency_code, agency_name, agency_short_name, agency_kind, sector_code, oktmo, false
+    select
+        agency_code,
+        agency_name,
+        agency_short_name,
+        agency_kind,
+        sector_code,
+        oktmo,
+        false
     from unlisted
 
 )

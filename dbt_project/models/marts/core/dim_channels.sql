@@ -1,3 +1,7 @@
 -- Channels through which appeals arrive.
-select channel_code, channel_name, system_name, sort_order
+select
+    channel_code,
+    channel_name,
+    system_name,
+    sort_order
 from {{ ref('channels') }}

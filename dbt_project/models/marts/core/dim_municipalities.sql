@@ -9,7 +9,9 @@ municipalities as (
 
 district_population as (
 
-    select parent_oktmo as oktmo, sum(population)::integer as population
+    select
+        parent_oktmo as oktmo,
+        sum(population)::integer as population
     from municipalities
     where parent_oktmo is not null
     group by parent_oktmo

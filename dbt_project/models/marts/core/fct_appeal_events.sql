@@ -7,7 +7,7 @@ events as (
 
     select * from {{ ref('int_appeal_events') }}
     {% if is_incremental() %}
-    where (source, appeal_id) in ({{ rebuilt_appeals(ref('int_appeal_events')) }})
+        where (source, appeal_id) in ({{ rebuilt_appeals(ref('int_appeal_events')) }})
     {% endif %}
 
 ),
@@ -50,7 +50,7 @@ final as (
         batch_id,
         loaded_at,
         {{ build_clocks() }}
-    from events as e
+    from events
     inner join appeal_categories as ac using (source, appeal_id)
     inner join categories as c using (category_code)
 

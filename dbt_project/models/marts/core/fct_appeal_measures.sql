@@ -8,29 +8,39 @@ with
 appeals as (
 
     select * from {{ ref('fct_appeals') }}
-    where not is_rejected
-    {% if is_incremental() %}
+    where
+        not is_rejected
+        {% if is_incremental() %}
         -- Plus the appeals still waiting for their reaction: whether the target hours have passed depends
         -- on as_of alone, and no new event marks it (few rows: received within the last target hours).
-        and appeal_key in (
-            {{ appeals_to_refresh() }}
-            union
-            select appeal_key from {{ this }} where first_reaction_at is null and not is_reaction_judged
-        )
-    {% endif %}
+            and appeal_key in (
+                {{ appeals_to_refresh() }}
+                union
+                select appeal_key from {{ this }}
+                where first_reaction_at is null and not is_reaction_judged
+            )
+        {% endif %}
 
 ),
 
 folded as (
 
-    select source, appeal_id, source_category_code, source_category_name, totk_code, has_answer_before_receipt
+    select
+        source,
+        appeal_id,
+        source_category_code,
+        source_category_name,
+        totk_code,
+        has_answer_before_receipt
     from {{ ref('int_appeals__folded') }}
 
 ),
 
 repeats as (
 
-    select appeal_key, bool_or(position > 1) as is_repeat
+    select
+        appeal_key,
+        bool_or(position > 1) as is_repeat
     from {{ ref('int_repeat_clusters') }}
     group by appeal_key
 
@@ -87,25 +97,36 @@ final as (
         -- beyond plausible_answer_working_days are flagged (expectations/plausibility.py) and left out here:
         -- one answer dated decades late would move no median, but a feed of them would.
         {%- set wh = working_hours_between('received', 'a.received_at', 'reacted', 'a.first_reaction_at') %}
-        case when a.first_reaction_at >= a.received_at
-            and {{ wh }} <= {{ var('plausible_answer_working_days') }} * {{ var('workday_minutes') }} / 60.0
-            then {{ wh }} end as first_reaction_working_hours,
+        case
+            when
+                a.first_reaction_at >= a.received_at
+                and {{ wh }} <= {{ var('plausible_answer_working_days') }} * {{ var('workday_minutes') }} / 60.0
+                then {{ wh }}
+        end as first_reaction_working_hours,
         -- The reaction indicators of incidents (kpi_catalog: reaction_*): calendar minutes to the first
         -- reaction, and the reaction judged against the target working hours once it came or they passed.
-        case when a.first_reaction_at >= a.received_at
-            and {{ wh }} <= {{ var('plausible_answer_working_days') }} * {{ var('workday_minutes') }} / 60.0
-            then round(extract(epoch from a.first_reaction_at - a.received_at) / 60, 2) end
+        case
+            when
+                a.first_reaction_at >= a.received_at
+                and {{ wh }} <= {{ var('plausible_answer_working_days') }} * {{ var('workday_minutes') }} / 60.0
+                then round(extract(epoch from a.first_reaction_at - a.received_at) / 60, 2)
+        end
             as first_reaction_minutes,
         coalesce(a.first_reaction_at >= a.received_at, false)
-            or (a.first_reaction_at is null and {{ working_hours_between('received', 'a.received_at', 'now_day',
+        or (a.first_reaction_at is null and {{ working_hours_between('received', 'a.received_at', 'now_day',
                 as_of()) }} > {{ var('reaction_target_working_hours') }})
             as is_reaction_judged,
-        coalesce(a.first_reaction_at >= a.received_at and {{ wh }} <= {{ var('reaction_target_working_hours') }},
-            false) as is_reacted_within_8h,
+        coalesce(
+            a.first_reaction_at >= a.received_at and {{ wh }} <= {{ var('reaction_target_working_hours') }},
+            false
+        ) as is_reacted_within_8h,
         -- Resolved by the answer in force: the last one, given after the last return.
-        case when a.is_answered and not coalesce(f.has_answer_before_receipt, false)
-            and {{ working_days_between('received', 'resolved') }} <= {{ var('plausible_answer_working_days') }}
-            then {{ working_days_between('received', 'resolved') }} end
+        case
+            when
+                a.is_answered and not coalesce(f.has_answer_before_receipt, false)
+                and {{ working_days_between('received', 'resolved') }} <= {{ var('plausible_answer_working_days') }}
+                then {{ working_days_between('received', 'resolved') }}
+        end
             as resolution_working_days,
         a.first_interim_at is not null as has_interim_answer,
         a.redirect_count > 0 as is_redirected,

@@ -9,14 +9,17 @@ folded as (
 
     select * from {{ ref('int_appeals__folded') }}
     {% if is_incremental() %}
-    where (source, appeal_id) in (
-        {{ rebuilt_appeals(ref('int_appeals__folded')) }}
-        {%- if last_as_of is not none %}
-        union
-        select source, appeal_id from {{ this }}
-        where is_open and due_at > '{{ last_as_of }}'::timestamptz and due_at <= {{ as_of() }}
-        {%- endif %}
-    )
+        where (source, appeal_id) in (
+            {{ rebuilt_appeals(ref('int_appeals__folded')) }}
+            {%- if last_as_of is not none %}
+                union
+                select
+                    source,
+                    appeal_id
+                from {{ this }}
+                where is_open and due_at > '{{ last_as_of }}'::timestamptz and due_at <= {{ as_of() }}
+            {%- endif %}
+        )
     {% endif %}
 
 ),
@@ -35,7 +38,10 @@ deadlines as (
 
 category_dim as (
 
-    select category_code, sector_code from {{ ref('categories') }}
+    select
+        category_code,
+        sector_code
+    from {{ ref('categories') }}
 
 ),
 
@@ -66,8 +72,10 @@ joined as (
         d.due_at_origin,
         d.answer_rule_id,
         d.first_reaction_due_at,
-        coalesce(by_code.agency_code, by_name.agency_code,
-            'unlisted:' || left(md5(lower(f.agency_name)), 12)) as resolved_agency_code,
+        coalesce(
+            by_code.agency_code, by_name.agency_code,
+            'unlisted:' || left(md5(lower(f.agency_name)), 12)
+        ) as resolved_agency_code,
         coalesce(by_code.agency_name, by_name.agency_name, f.agency_name) as resolved_agency_name,
         least(f.first_interim_at, f.first_answer_at) as first_reaction_at,
         rec.working_days_before + rec.is_working_day::int as received_working_days_through,
@@ -129,10 +137,16 @@ final as (
             or (not is_answered and closed_at is null and {{ as_of() }} > due_at)
         ), false) as is_overdue,
         -- A bare answer date (midnight) on the day of receipt gives days, not hours.
-        case when not has_answer_before_receipt and first_answer_at >= received_at then
-            round((extract(epoch from first_answer_at - received_at) / 3600)::numeric, 2) end as answer_hours,
-        case when not has_answer_before_receipt then
-            answered_working_days_through - received_working_days_through end as answer_working_days,
+        case
+            when not has_answer_before_receipt and first_answer_at >= received_at
+                then
+                    round((extract(epoch from first_answer_at - received_at) / 3600)::numeric, 2)
+        end as answer_hours,
+        case
+            when not has_answer_before_receipt
+                then
+                    answered_working_days_through - received_working_days_through
+        end as answer_working_days,
         redirect_count::integer as redirect_count,
         extension_count::integer as extension_count,
         return_count::integer as return_count,

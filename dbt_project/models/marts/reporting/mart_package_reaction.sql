@@ -18,9 +18,9 @@ pivoted as (
         slice_kind,
         slice_code,
         slice_name,
-        {%- for code in indicators %}
+    {%- for code in indicators %}
         max(value) filter (where indicator = '{{ code }}') as {{ code }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from kpis
     group by 1, 2, 3, 4, 5
 

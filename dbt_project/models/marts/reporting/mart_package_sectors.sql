@@ -17,9 +17,9 @@ final as (
         period_start,
         slice_code as sector_code,
         slice_name as sector_name,
-        {%- for code in indicators %}
+    {%- for code in indicators %}
         max(value) filter (where indicator = '{{ code }}') as {{ code }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from kpis
     group by 1, 2, 3, 4
 

@@ -29,7 +29,7 @@ aggregated as (
         {%- for code in ['incoming', 'answered', 'answered_on_time', 'on_time_share', 'overdue_open',
                          'resolution_median_days', 'rated', 'satisfied', 'satisfaction_share'] %}
         {{ kpi(code) }} as {{ code }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from appeals
     group by 1, 2, 3
 

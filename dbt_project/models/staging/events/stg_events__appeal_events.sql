@@ -13,11 +13,11 @@ typed as (
     select
         source,
         event_id,
-        payload->>'appeal_id' as appeal_id,
-        payload->>'channel' as channel,
-        payload->>'event_type' as event_type,
+        payload ->> 'appeal_id' as appeal_id,
+        payload ->> 'channel' as channel,
+        payload ->> 'event_type' as event_type,
         occurred_at,
-        payload->>'legal_regime' as legal_regime,
+        payload ->> 'legal_regime' as legal_regime,
         payload #>> '{category,code}' as source_category_code,
         payload #>> '{category,name}' as source_category_name,
         payload #>> '{category,parent_code}' as source_category_parent_code,
@@ -29,16 +29,16 @@ typed as (
         payload #>> '{municipality,name}' as municipality_name,
         case
             when 'due_at_without_offset' = any(flags)
-                then (payload->>'due_at')::timestamp at time zone '{{ var("local_timezone") }}'
-            else (payload->>'due_at')::timestamptz
+                then (payload ->> 'due_at')::timestamp at time zone '{{ var("local_timezone") }}'
+            else (payload ->> 'due_at')::timestamptz
         end as due_at,
-        payload->>'result' as result,
-        (payload->>'rating')::integer as rating,
+        payload ->> 'result' as result,
+        (payload ->> 'rating')::integer as rating,
         {{ pseudonym(author_identity("payload->'author'")) }} as author_key,
         {{ pseudonym(address_identity("payload->>'address'")) }} as address_key,
         payload ? 'text' as has_text,
         -- A `categorized` event written by `tsur review import`: an operator's decision, with its audit in attrs.
-        payload->>'event_type' = 'categorized' and payload #> '{attrs,review}' is not null as is_operator_decision,
+        payload ->> 'event_type' = 'categorized' and payload #> '{attrs,review}' is not null as is_operator_decision,
         flags,
         batch_id,
         loaded_at,

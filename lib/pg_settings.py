@@ -42,8 +42,10 @@ def sized_settings(memory_bytes: int) -> dict[str, str]:
 
 
 def render(settings: dict[str, str]) -> str:
-    lines = ["# Written by tsur at each start of the embedded server (orchestration/pg_settings.py).",
-             "# Do not edit: use ALTER SYSTEM, which overrides this file."]
+    lines = [
+        "# Written by tsur at each start of the embedded server (lib/pg_settings.py).",
+        "# Do not edit: use ALTER SYSTEM, which overrides this file.",
+    ]
     lines += [f"{name} = '{value}'" for name, value in settings.items()]
     return "\n".join(lines) + "\n"
 

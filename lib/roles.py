@@ -49,14 +49,19 @@ class RoleNames:
     reporter: str
 
     @classmethod
-    def from_env(cls) -> "RoleNames":
+    def from_env(cls) -> RoleNames:
         prefix = os.environ.get("TSUR_ROLE_PREFIX", ROLE_PREFIX)
-        names = cls(prefix + "loader", prefix + "transformer", os.environ.get("TSUR_BI_ROLE") or prefix + "bi",
-                    prefix + "reporter")
+        names = cls(
+            prefix + "loader",
+            prefix + "transformer",
+            os.environ.get("TSUR_BI_ROLE") or prefix + "bi",
+            prefix + "reporter",
+        )
         for name in names.all():
             if not _NAME.match(name):
-                raise RolesError(f"role name {name!r} is not a plain lower-case identifier: check TSUR_ROLE_PREFIX "
-                                 "and TSUR_BI_ROLE")
+                raise RolesError(
+                    f"role name {name!r} is not a plain lower-case identifier: check TSUR_ROLE_PREFIX and TSUR_BI_ROLE"
+                )
         return names
 
     def all(self) -> tuple[str, ...]:
@@ -111,8 +116,10 @@ def _existing(conn: psycopg.Connection, names: tuple[str, ...]) -> set[str]:
 
 def _schemas(conn: psycopg.Connection, bases: tuple[str, ...]) -> list[str]:
     patterns = [b.replace("_", r"\_") + r"\_\_%" for b in bases]
-    rows = conn.execute("select nspname from pg_namespace where nspname = any(%s) or nspname like any(%s)"
-                        " order by nspname", (list(bases), patterns)).fetchall()
+    rows = conn.execute(
+        "select nspname from pg_namespace where nspname = any(%s) or nspname like any(%s) order by nspname",
+        (list(bases), patterns),
+    ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -126,24 +133,32 @@ def ensure_roles(conn: psycopg.Connection, names: RoleNames, passwords: dict[str
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(%s)", (_LOCK,))
         me, is_super, can_create = conn.execute(
-            "select rolname, rolsuper, rolcreaterole from pg_roles where rolname = current_user").fetchone()
+            "select rolname, rolsuper, rolcreaterole from pg_roles where rolname = current_user"
+        ).fetchone()
         missing = [n for n in names.all() if n not in _existing(conn, names.all())]
         if (missing or passwords) and not (is_super or can_create):
             raise RolesError(
                 f"the database user {me!r} may not create roles (it lacks CREATEROLE). Ask an administrator to "
                 f"run `tsur db roles` with a privileged TSUR_DATABASE_URL, or to create "
-                f"{', '.join(missing or names.all())} NOLOGIN and run it again as the owner of the warehouse.")
+                f"{', '.join(missing or names.all())} NOLOGIN and run it again as the owner of the warehouse."
+            )
         for name in names.all():
             role = sql.Identifier(name)
             if name in missing:
                 conn.execute(sql.SQL("create role {} {}").format(role, sql.SQL("login" if passwords else "nologin")))
                 changed.append(f"role {name} created")
             if passwords:
-                stored = conn.execute("select rolpassword from pg_authid where rolname = %s", (name,)).fetchone() \
-                    if is_super else None
+                stored = (
+                    conn.execute("select rolpassword from pg_authid where rolname = %s", (name,)).fetchone()
+                    if is_super
+                    else None
+                )
                 if stored is None or not verifier_matches(stored[0], passwords[name]):
-                    conn.execute(sql.SQL("alter role {} login password {}").format(
-                        role, sql.Literal(scram_verifier(passwords[name]))))
+                    conn.execute(
+                        sql.SQL("alter role {} login password {}").format(
+                            role, sql.Literal(scram_verifier(passwords[name]))
+                        )
+                    )
                     changed.append(f"password of {name} set")
         _grant(conn, names)
     return changed
@@ -157,8 +172,9 @@ def _grant(conn: psycopg.Connection, names: RoleNames) -> None:
     run("grant connect, temporary on database {} to {}, {}, {}, {}", db, loader, transformer, bi, reporter)
     run("grant create on database {} to {}", db, transformer)
     # Since PostgreSQL 15 this is the default; older servers let anyone create objects in public.
-    if conn.execute("select pg_has_role(nspowner, 'usage') from pg_namespace where nspname = 'public'").fetchone() \
-            in ((True,),):
+    if conn.execute("select pg_has_role(nspowner, 'usage') from pg_namespace where nspname = 'public'").fetchone() in (
+        (True,),
+    ):
         run("revoke create on schema public from public")
     if conn.execute("select 1 from pg_namespace where nspname = 'raw'").fetchone():
         run("grant usage, create on schema raw to {}", loader)
@@ -202,9 +218,11 @@ def _grant(conn: psycopg.Connection, names: RoleNames) -> None:
     bi_schemas = _schemas(conn, BI_SCHEMAS)
     # The reporter reads what BI reads (dbt grants every built mart to BI) and writes reports besides.
     # (Only a superuser or a holder of BI's admin option may; otherwise the DBA grants it, as the README says.)
-    if conn.execute("select not pg_has_role(%s, %s, 'member') and (pg_has_role(current_user, %s, 'member with"
-                    " admin option') or (select rolsuper from pg_roles where rolname = current_user))",
-                    (names.reporter, names.bi, names.bi)).fetchone()[0]:
+    if conn.execute(
+        "select not pg_has_role(%s, %s, 'member') and (pg_has_role(current_user, %s, 'member with"
+        " admin option') or (select rolsuper from pg_roles where rolname = current_user))",
+        (names.reporter, names.bi, names.bi),
+    ).fetchone()[0]:
         run("grant {} to {}", bi, reporter)
     for schema in bi_schemas:
         s = sql.Identifier(schema)
@@ -212,8 +230,9 @@ def _grant(conn: psycopg.Connection, names: RoleNames) -> None:
         run("grant select on all tables in schema {} to {}", s, bi)
         run("alter default privileges in schema {} grant select on tables to {}", s, bi)
     # Nothing else for BI in the warehouse's other schemas, whatever was granted by hand before.
-    closed = [s for s in _schemas(conn, ("raw", "dagster", "public", "privacy", *DERIVED_SCHEMAS))
-              if s not in bi_schemas]
+    closed = [
+        s for s in _schemas(conn, ("raw", "dagster", "public", "privacy", *DERIVED_SCHEMAS)) if s not in bi_schemas
+    ]
     for schema in closed:
         s = sql.Identifier(schema)
         run("revoke all on all tables in schema {} from {}", s, bi)
@@ -227,32 +246,42 @@ def _own_derived(conn: psycopg.Connection, names: RoleNames) -> None:
         return
     owner = sql.Identifier(names.transformer)
     for schema in _schemas(conn, DERIVED_SCHEMAS):
-        if conn.execute("select pg_get_userbyid(nspowner) <> %s from pg_namespace where nspname = %s",
-                        (names.transformer, schema)).fetchone()[0]:
+        if conn.execute(
+            "select pg_get_userbyid(nspowner) <> %s from pg_namespace where nspname = %s", (names.transformer, schema)
+        ).fetchone()[0]:
             conn.execute(sql.SQL("alter schema {} owner to {}").format(sql.Identifier(schema), owner))
         objects = conn.execute(
             "select c.relname, c.relkind from pg_class as c join pg_namespace as n on n.oid = c.relnamespace"
             " where n.nspname = %s and c.relkind in ('r', 'v', 'm', 'p', 'S')"
             " and pg_get_userbyid(c.relowner) <> %s"
             " and not exists (select from pg_depend as d where d.objid = c.oid and d.deptype in ('a', 'i'))",
-            (schema, names.transformer)).fetchall()
+            (schema, names.transformer),
+        ).fetchall()
         kinds = {"r": "table", "p": "table", "v": "view", "m": "materialized view", "S": "sequence"}
         for name, kind in objects:
-            conn.execute(sql.SQL("alter {} {}.{} owner to {}").format(
-                sql.SQL(kinds[kind]), sql.Identifier(schema), sql.Identifier(name), owner))
+            conn.execute(
+                sql.SQL("alter {} {}.{} owner to {}").format(
+                    sql.SQL(kinds[kind]), sql.Identifier(schema), sql.Identifier(name), owner
+                )
+            )
 
 
 def usable(conn: psycopg.Connection, names: RoleNames, kind: str) -> str | None:
     """The role of `kind` if the pipeline can take it here: it exists, the session may SET ROLE to it, and
     `tsur db roles` gave it its grants in this database (roles are server-wide, grants are not)."""
     role = names.of(kind)
-    marker = {"loader": "has_table_privilege(r.oid, 'raw.appeal_events', 'insert')",
-              "transformer": "has_database_privilege(r.oid, current_database(), 'create')",
-              "bi": "has_database_privilege(r.oid, current_database(), 'temporary')",
-              "reporter": "has_schema_privilege(r.oid, 'reports', 'usage')"}[kind]
-    row = conn.execute(f"select pg_has_role(current_user, r.oid, 'member') and {marker} from pg_roles as r"
-                       " where r.rolname = %s and to_regnamespace('reports') is not null"
-                       " and to_regclass('raw.appeal_events') is not null", (role,)).fetchone()
+    marker = {
+        "loader": "has_table_privilege(r.oid, 'raw.appeal_events', 'insert')",
+        "transformer": "has_database_privilege(r.oid, current_database(), 'create')",
+        "bi": "has_database_privilege(r.oid, current_database(), 'temporary')",
+        "reporter": "has_schema_privilege(r.oid, 'reports', 'usage')",
+    }[kind]
+    row = conn.execute(
+        f"select pg_has_role(current_user, r.oid, 'member') and {marker} from pg_roles as r"
+        " where r.rolname = %s and to_regnamespace('reports') is not null"
+        " and to_regclass('raw.appeal_events') is not null",
+        (role,),
+    ).fetchone()
     return role if row and row[0] else None
 
 

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.pg_settings import write_settings
+from lib.pg_settings import write_settings
 
 DATABASE = "tsur"
 SUPERUSER = "postgres"
@@ -177,8 +177,11 @@ class EmbeddedPostgres:
         try:
             entry = pwd.getpwnam(_RUN_AS)
         except KeyError:
-            subprocess.run(["useradd", "--system", "--no-create-home", "-s", "/usr/sbin/nologin", _RUN_AS],
-                           check=True, capture_output=True)
+            subprocess.run(
+                ["useradd", "--system", "--no-create-home", "-s", "/usr/sbin/nologin", _RUN_AS],
+                check=True,
+                capture_output=True,
+            )
             entry = pwd.getpwnam(_RUN_AS)
         for target in (self.root, pg_bin_dir()):
             for parent in target.parents:  # let that user traverse down to our folders
@@ -230,9 +233,20 @@ class EmbeddedPostgres:
         if self._run_as():
             self._prepare_root_user()
         if fresh:
-            self._bin("initdb", ["-D", str(self.pgdata), "-U", SUPERUSER, "--encoding=UTF8", f"--locale={_locale()}",
-                                 "--auth-local=trust", "--auth-host=scram-sha-256"])
-        write_settings(self.pgdata)  # sized to this machine at every start: see orchestration/pg_settings.py
+            self._bin(
+                "initdb",
+                [
+                    "-D",
+                    str(self.pgdata),
+                    "-U",
+                    SUPERUSER,
+                    "--encoding=UTF8",
+                    f"--locale={_locale()}",
+                    "--auth-local=trust",
+                    "--auth-host=scram-sha-256",
+                ],
+            )
+        write_settings(self.pgdata)  # sized to this machine at every start: see lib/pg_settings.py
         options = f"-h 127.0.0.1 -p {port} -k {socket_dir} -c timezone=UTC"
         self._pg_ctl(["-w", "-t", "60", "-l", str(self.log_file), "-o", options, "start"])
         info = self.postmaster()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def last_batch(conn) -> int:
@@ -12,7 +12,7 @@ def last_batch(conn) -> int:
 
 def build_vars(conn, as_of: str | None, batch_hwm: int | None = None, schema_suffix: str = "") -> dict:
     """Fix both clocks once per build, so every model sees the same events and the same whole batches."""
-    moment = datetime.fromisoformat(as_of) if as_of else datetime.now(timezone.utc)
+    moment = datetime.fromisoformat(as_of) if as_of else datetime.now(UTC)
     if moment.tzinfo is None:
         raise ValueError(f"as_of needs a time zone offset: {as_of}")
     if batch_hwm is None:

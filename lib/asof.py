@@ -9,19 +9,14 @@ Building again with the same as_of and batch_hwm gives the same figures, however
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
-import sys
 from datetime import datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from orchestration.config import DBT_PROJECT_DIR
+from lib.config import DBT_PROJECT_DIR
+from lib.dbt import dbt_args, dbt_executable
 
-REPORTING_TZ = ZoneInfo("Europe/Moscow")  # НАО lives on Moscow time; periods close at local midnight
-_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2])|-Q(?P<quarter>[1-4]))?$")
 _SUFFIX = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TARGET_PATH = DBT_PROJECT_DIR / "target" / "asof"
 
@@ -30,39 +25,9 @@ class AsOfBuildError(RuntimeError):
     """dbt failed to build a past picture; the message ends with dbt's output."""
 
 
-def period_bounds(period: str) -> tuple[datetime, datetime]:
-    """'2025-10', '2025-Q4' or '2025' → [start, end) in Moscow time."""
-    match = _PERIOD.match(period)
-    if not match:
-        raise ValueError(f"period must look like 2025-10, 2025-Q4 or 2025: {period!r}")
-    year = int(match["year"])
-    if match["month"]:
-        first, months = int(match["month"]), 1
-    elif match["quarter"]:
-        first, months = 3 * int(match["quarter"]) - 2, 3
-    else:
-        first, months = 1, 12
-    start = datetime(year, first, 1, tzinfo=REPORTING_TZ)
-    last = first + months  # the month after the period, possibly in the next year
-    end = datetime(year + (last - 1) // 12, (last - 1) % 12 + 1, 1, tzinfo=REPORTING_TZ)
-    return start, end
-
-
-def period_close(period: str) -> datetime:
-    """The moment a period closes: its exclusive end, e.g. '2025-10' → 2025-11-01T00:00:00+03:00."""
-    return period_bounds(period)[1]
-
-
-def suffix_for(period: str) -> str:
-    """Schema suffix of a period's as-of build: '2025-10' → 'asof_2025_10', '2025-Q4' → 'asof_2025_q4'."""
-    period_bounds(period)  # validates
-    return "asof_" + period.lower().replace("-", "_")
-
-
 def check_suffix(suffix: str) -> str:
     if not _SUFFIX.match(suffix or ""):
-        raise ValueError(f"schema suffix must be lower-case letters, digits and _, starting with a letter:"
-                         f" {suffix!r}")
+        raise ValueError(f"schema suffix must be lower-case letters, digits and _, starting with a letter: {suffix!r}")
     return suffix
 
 
@@ -74,28 +39,21 @@ def marts_schema(suffix: str) -> str:
 def dbt_vars(as_of: datetime, batch_hwm: int, schema_suffix: str) -> dict:
     if as_of.tzinfo is None or as_of.utcoffset() is None:
         raise ValueError(f"as_of needs a time zone: {as_of}")
-    return {"as_of": as_of.isoformat(), "batch_hwm": int(batch_hwm),
-            "schema_suffix": check_suffix(schema_suffix)}
+    return {"as_of": as_of.isoformat(), "batch_hwm": int(batch_hwm), "schema_suffix": check_suffix(schema_suffix)}
 
 
 def dbt_command(dbt: str, variables: dict, select: str | None = None) -> list[str]:
     """The dbt invocation of an as-of build; unit tests run in the current builds, not in past pictures."""
-    command = [dbt, "build", "--vars", json.dumps(variables), "--project-dir", str(DBT_PROJECT_DIR),
-               "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(TARGET_PATH),
-               "--exclude-resource-type", "unit_test"]
+    extra = ["--exclude-resource-type", "unit_test"]
     if select:
         # Only the tests whose every parent is selected: a partial picture has no other relations.
-        command += ["--select", select, "--indirect-selection", "cautious"]
-    return command
+        extra += ["--select", select, "--indirect-selection", "cautious"]
+    return [dbt, *dbt_args("build", *extra, variables=variables, target_path=TARGET_PATH)]
 
 
-def _dbt_executable() -> str:
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
-
-
-def build_as_of(warehouse, *, as_of: datetime, batch_hwm: int | None, schema_suffix: str,
-                select: str | None = None) -> dict:
+def build_as_of(
+    warehouse, *, as_of: datetime, batch_hwm: int | None, schema_suffix: str, select: str | None = None
+) -> dict:
     """Run `dbt build` for the picture at (as_of, batch_hwm) into schemas with `schema_suffix`.
 
     batch_hwm None means the last batch committed now; it is fixed before dbt starts and returned with the
@@ -106,25 +64,32 @@ def build_as_of(warehouse, *, as_of: datetime, batch_hwm: int | None, schema_suf
         with warehouse.connect() as conn:
             batch_hwm = conn.execute("select coalesce(max(batch_id), 0) from raw.load_batches").fetchone()[0]
     variables = dbt_vars(as_of, batch_hwm, schema_suffix)
-    from orchestration.roles import build_bi_role
+    from lib.roles import build_bi_role
 
     with warehouse.connect() as conn:  # the exports read the picture as the reporter, a member of BI
         bi_role = build_bi_role(conn, warehouse.settings.home, warehouse.server is not None)
     env = {**os.environ, **warehouse.dbt_env()}
-    result = subprocess.run(dbt_command(_dbt_executable(), {**variables, "bi_role": bi_role}, select), env=env, capture_output=True,
-                            text=True, cwd=DBT_PROJECT_DIR)
+    result = subprocess.run(
+        dbt_command(dbt_executable(), {**variables, "bi_role": bi_role}, select),
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=DBT_PROJECT_DIR,
+    )
     if result.returncode != 0:
         tail = (result.stdout[-4000:] + "\n" + result.stderr[-1000:]).strip()
-        raise AsOfBuildError(f"dbt build as of {variables['as_of']} (batches ≤ {batch_hwm}) into "
-                             f"*__{schema_suffix} failed:\n{tail}")
+        raise AsOfBuildError(
+            f"dbt build as of {variables['as_of']} (batches ≤ {batch_hwm}) into *__{schema_suffix} failed:\n{tail}"
+        )
     return variables
 
 
 def suffix_schemas(conn, suffix: str) -> list[str]:
     """The schemas an as-of build with this suffix created (marts__<suffix>, staging__<suffix>, …)."""
     ending = "__" + check_suffix(suffix)
-    rows = conn.execute("select nspname from pg_namespace where right(nspname, %s) = %s order by 1",
-                        (len(ending), ending)).fetchall()
+    rows = conn.execute(
+        "select nspname from pg_namespace where right(nspname, %s) = %s order by 1", (len(ending), ending)
+    ).fetchall()
     return [name for (name,) in rows]
 
 
@@ -137,4 +102,3 @@ def drop_suffix_schemas(conn, suffix: str) -> list[str]:
         conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(name)))
     conn.commit()
     return dropped
-

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import holidays
 
-from orchestration.config import DBT_PROJECT_DIR
+from lib.config import DBT_PROJECT_DIR
 
 SEED_PATH = DBT_PROJECT_DIR / "seeds" / "calendar" / "production_calendar.csv"
 # The official calendar from 1991 (the first year the package knows for Russia); years ahead carry the fixed

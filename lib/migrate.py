@@ -10,7 +10,7 @@ _LOCK = 746_001  # advisory lock id shared by every process that migrates
 
 
 def migration_files() -> list[tuple[str, str]]:
-    folder = resources.files("sources") / "migrations"
+    folder = resources.files("lib") / "migrations"
     files = sorted(p for p in folder.iterdir() if p.name.endswith(".sql"))
     return [(p.name.removesuffix(".sql"), p.read_text(encoding="utf-8")) for p in files]
 
@@ -21,7 +21,7 @@ def migrate(conn: psycopg.Connection) -> list[str]:
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(%s)", (_LOCK,))
         # Only when missing: CREATE SCHEMA checks the database privilege even if the schema exists, and
-        # the loader role (orchestration/roles.py) may create in raw but not in the database.
+        # the loader role (lib/roles.py) may create in raw but not in the database.
         if conn.execute("select to_regnamespace('raw')").fetchone()[0] is None:
             conn.execute("create schema if not exists raw")
         conn.execute(

@@ -30,7 +30,7 @@ class Settings:
     landing_settle_seconds: float = 10.0  # a landing file younger than this may still be being copied
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         return cls(
             home=_path_env("TSUR_HOME", PROJECT_ROOT / ".tsur"),
             landing_dir=_path_env("TSUR_LANDING_DIR", PROJECT_ROOT / "data" / "landing"),

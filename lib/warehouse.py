@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-
 import re
 from functools import cached_property
 from urllib.parse import unquote, urlsplit
@@ -13,14 +12,18 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from sqlalchemy.engine import URL
 
-from orchestration import pii
-from orchestration.config import Settings
-from orchestration.embedded import EmbeddedPostgres
+from lib import pii
+from lib.config import Settings
+from lib.embedded import EmbeddedPostgres
 
 # A production deployment may give each kind of work its own login; without one, the URL's user takes the
 # role by SET ROLE (when `tsur db roles` made it here), so each step runs with its layer's privileges only.
-ROLE_URLS = {"loader": "TSUR_LOADER_URL", "transformer": "TSUR_TRANSFORMER_URL", "bi": "TSUR_BI_URL",
-             "reporter": "TSUR_REPORTER_URL"}
+ROLE_URLS = {
+    "loader": "TSUR_LOADER_URL",
+    "transformer": "TSUR_TRANSFORMER_URL",
+    "bi": "TSUR_BI_URL",
+    "reporter": "TSUR_REPORTER_URL",
+}
 
 
 class Warehouse:
@@ -33,9 +36,9 @@ class Warehouse:
     def server(self) -> EmbeddedPostgres | None:
         return EmbeddedPostgres(self.settings.home) if self.settings.embedded else None
 
-    def start(self, persistent: bool = False) -> "Warehouse":
+    def start(self, persistent: bool = False) -> Warehouse:
         """Make sure the server runs (embedded) and the raw layer is migrated."""
-        from sources.migrate import migrate
+        from lib.migrate import migrate
 
         if self.server is not None:
             self.server.acquire(persistent=persistent)
@@ -48,7 +51,7 @@ class Warehouse:
     def _ensure_roles(self, conn: psycopg.Connection, applied: list[str]) -> None:
         """On the embedded server the pipeline's roles are made before any step needs them, and their grants
         renewed after a migration added tables."""
-        from orchestration.roles import RoleNames, ensure_roles, role_passwords
+        from lib.roles import RoleNames, ensure_roles, role_passwords
 
         names = RoleNames.from_env()
         have = conn.execute("select count(*) from pg_roles where rolname = any(%s)", (list(names.all()),)).fetchone()
@@ -87,7 +90,7 @@ class Warehouse:
 
     @staticmethod
     def _take_role(conn: psycopg.Connection, kind: str) -> None:
-        from orchestration.roles import RoleNames, usable
+        from lib.roles import RoleNames, usable
 
         name = usable(conn, RoleNames.from_env(), kind)
         if name:
@@ -97,7 +100,7 @@ class Warehouse:
 
     def role_name(self, kind: str) -> str | None:
         """The role a step of `kind` runs as here, or None for the URL's user."""
-        from orchestration.roles import RoleNames, usable
+        from lib.roles import RoleNames, usable
 
         with self.connect() as conn:
             return usable(conn, RoleNames.from_env(), kind)
@@ -118,9 +121,15 @@ class Warehouse:
         if host.startswith("/"):  # a socket directory goes in the query, not the authority
             query = {"host": host, **query}
             host = ""
-        url = URL.create(driver, username=p.get("user"), password=p.get("password") or None,
-                         host=host or None, port=int(p["port"]) if p.get("port") else None,
-                         database=p.get("dbname"), query=query)
+        url = URL.create(
+            driver,
+            username=p.get("user"),
+            password=p.get("password") or None,
+            host=host or None,
+            port=int(p["port"]) if p.get("port") else None,
+            database=p.get("dbname"),
+            query=query,
+        )
         return url.render_as_string(hide_password=False)
 
     def redacted_url(self) -> str:
