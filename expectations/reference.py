@@ -42,6 +42,26 @@ def _models() -> dict[str, dict]:
     return found
 
 
+@cache
+def declared_tests(model: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """The generic dbt tests a model's YAML declares, as (test, columns, accepted values): not_null, unique,
+    unique_combination (as unique of its columns) and accepted_values. Empty for a name dbt does not know."""
+    model_doc = _models().get(model) or {}
+    found = []
+    for test in model_doc.get("data_tests") or []:
+        if isinstance(test, dict) and "unique_combination" in test:
+            found.append(("unique", tuple(test["unique_combination"]["arguments"]["columns"]), ()))
+    for column in model_doc.get("columns") or []:
+        for test in column.get("data_tests") or []:
+            name = test if isinstance(test, str) else next(iter(test))
+            if name in ("not_null", "unique"):
+                found.append((name, (column["name"],), ()))
+            elif name == "accepted_values":
+                values = tuple(str(v) for v in test[name]["arguments"]["values"])
+                found.append((name, (column["name"],), values))
+    return tuple(found)
+
+
 def contract_types(model: str) -> dict[str, str]:
     """Column -> data type as the model's dbt contract declares it (the table must still match after build)."""
     try:

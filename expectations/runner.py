@@ -64,7 +64,7 @@ def run_suite(url: str, suite: Suite, *, schema_suffix: str = "", now: datetime 
                     suite.name,
                     "expectations",
                     relation,
-                    len(suite.expectations),
+                    len(suite.rules),
                     [],
                     started,
                     datetime.now(UTC),
@@ -74,7 +74,7 @@ def run_suite(url: str, suite: Suite, *, schema_suffix: str = "", now: datetime 
                 f'select count(*) from "{schema}"."{table}" where {suite.where or "true"}'
             ).scalar()
         table_asset = source.add_table_asset(name=relation, table_name=table, schema_name=schema)
-        specs = list(enumerate(suite.expectations))
+        specs = list(enumerate(suite.rules))
         # Structure is the whole table's; a suite of one asset's rows checks its values on those rows only.
         parts = [(table_asset, specs)]
         if suite.where:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 
@@ -69,6 +70,11 @@ class Suite:
             raise ValueError(f"suite {self.name}: give exactly one of model= or asset=")
 
     @property
+    def rules(self) -> tuple[Expect, ...]:
+        """What the suite checks: the rules the dbt model's YAML declares (stated there once), then its own."""
+        return (*declared(self.model), *self.expectations) if self.model else self.expectations
+
+    @property
     def totals_list(self) -> tuple[FactTotals, ...]:
         if self.totals is None:
             return ()
@@ -101,6 +107,23 @@ def columns(types: dict[str, str]) -> list[Expect]:
         expect("expect_column_values_to_be_of_type", f"тип {kind}", column=name, type_=kind.upper())
         for name, kind in types.items()
     ]
+
+
+@cache
+def declared(model: str) -> tuple[Expect, ...]:
+    """The model's not_null, unique, unique_combination and accepted_values dbt tests as GX expectations: a rule
+    a model's YAML states is checked by both dbt and GX, and written in one place."""
+    from expectations.reference import declared_tests
+
+    found: list[Expect] = []
+    for test, names, values in declared_tests(model):
+        if test == "not_null":
+            found += not_null(*names)
+        elif test == "unique":
+            found.append(unique(*names))
+        else:
+            found.append(in_set(names[0], values, "значение из перечня модели"))
+    return tuple(found)
 
 
 def not_null(*names: str) -> list[Expect]:

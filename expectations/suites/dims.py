@@ -1,18 +1,7 @@
 """The dimensions: reference data as built from the seeds (small tables, one suite each)."""
 
 from expectations.reference import contract_types, seed_values
-from expectations.suite import (
-    Suite,
-    between,
-    columns,
-    expect,
-    in_set,
-    no_rows,
-    non_negative,
-    not_null,
-    row_count,
-    unique,
-)
+from expectations.suite import Suite, between, columns, expect, in_set, no_rows, non_negative, not_null, row_count
 
 
 def same_set(column: str, seed: str, seed_column: str):
@@ -25,32 +14,30 @@ def same_set(column: str, seed: str, seed_column: str):
     )
 
 
-def dim(model: str, key: str, *extra, description: str) -> Suite:
+def dim(model: str, *extra, description: str) -> Suite:
     return Suite(
         name=model,
         relation=f"marts.{model}",
         model=model,
         description=description,
-        expectations=(*columns(contract_types(model)), *not_null(key), unique(key), row_count(), *extra),
+        # The key's not_null and unique are the model's YAML tests (Suite.rules adds them).
+        expectations=(*columns(contract_types(model)), row_count(), *extra),
     )
 
 
 SUITES = [
     dim(
         "dim_channels",
-        "channel_code",
         same_set("channel_code", "channels", "channel_code"),
         description="Каналы: те же, что в справочнике.",
     ),
     dim(
         "dim_sectors",
-        "sector_code",
         same_set("sector_code", "sectors", "sector_code"),
         description="Отраслевые блоки: те же, что в справочнике.",
     ),
     dim(
         "dim_categories",
-        "category_code",
         same_set("category_code", "categories", "category_code"),
         *not_null("sector_code"),
         in_set("sector_code", seed_values("sectors", "sector_code")),
@@ -58,7 +45,6 @@ SUITES = [
     ),
     dim(
         "dim_municipalities",
-        "municipality_oktmo",
         expect(
             "expect_column_values_to_match_regex", "ОКТМО — 8 цифр", column="municipality_oktmo", regex="^[0-9]{8}$"
         ),
@@ -67,7 +53,6 @@ SUITES = [
     ),
     dim(
         "dim_agencies",
-        "agency_code",
         *not_null("agency_name", "agency_kind", "is_listed"),
         in_set("agency_kind", ("regional_body", "municipal", "organisation", "unlisted")),
         no_rows(
@@ -79,7 +64,6 @@ SUITES = [
     ),
     dim(
         "dim_dates",
-        "calendar_date",
         *not_null("is_working_day", "working_days_before"),
         *non_negative("working_days_before"),
         row_count(365),

@@ -13,7 +13,6 @@ SUITE = Suite(
     expectations=(
         *columns(contract_types("fct_appeal_events")),
         *not_null(
-            "appeal_key",
             "source",
             "appeal_id",
             "event_id",
@@ -26,7 +25,6 @@ SUITE = Suite(
             "batch_id",
             "loaded_at",
         ),
-        unique("source", "event_id"),
         unique("appeal_key", "event_order"),
         in_set("event_type", event_enum("event_type")),
         in_set("channel", seed_values("channels", "channel_code")),

@@ -1,6 +1,6 @@
 """marts.fct_appeal_measures: the per-appeal facts every KPI aggregates (the semantic layer's `appeals`)."""
 
-from expectations.suite import FactTotals, Suite, no_rows, non_negative, not_null, unique
+from expectations.suite import FactTotals, Suite, no_rows, non_negative, not_null
 
 SUITE = Suite(
     name="fct_appeal_measures",
@@ -10,7 +10,6 @@ SUITE = Suite(
     description="Обращение — одна строка, признаки показателей заполнены, длительности не отрицательны.",
     expectations=(
         *not_null(
-            "appeal_key",
             "received_month",
             "has_answer",
             "is_answered_on_time",
@@ -21,7 +20,6 @@ SUITE = Suite(
             "is_reaction_judged",
             "is_reacted_within_8h",
         ),
-        unique("appeal_key"),
         *non_negative("first_reaction_working_hours", "first_reaction_minutes", "resolution_working_days"),
         no_rows("appeal_key", "is_answered_on_time and not has_answer", "ответ в срок — только с ответом"),
         no_rows("appeal_key", "is_satisfied and not is_rated", "удовлетворен — только с оценкой"),

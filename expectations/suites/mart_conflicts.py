@@ -19,18 +19,8 @@ SUITE = Suite(
     expectations=(
         *columns(contract_types("mart_conflicts")),
         *not_null(
-            "conflict_id",
-            "reason_code",
-            "reason_name",
-            "occurred_at",
-            "occurred_date",
-            "month",
-            "appeal_key",
-            "channel_code",
-            "sector_code",
-            "category_code",
+            "reason_name", "occurred_at", "occurred_date", "month", "channel_code", "sector_code", "category_code"
         ),
-        unique(KEY),
         unique("reason_code", "appeal_key", "event_id"),
         in_set("reason_code", seed_values("conflict_reasons", "reason_code")),
         in_set("reason_name", seed_values("conflict_reasons", "reason_name")),

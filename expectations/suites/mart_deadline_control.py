@@ -2,18 +2,7 @@
 
 from expectations.dbt_vars import LOCAL_TZ
 from expectations.reference import contract_types, event_enum, seed_values
-from expectations.suite import (
-    FactTotals,
-    Suite,
-    columns,
-    dates,
-    in_set,
-    no_rows,
-    non_negative,
-    not_null,
-    same_as,
-    unique,
-)
+from expectations.suite import FactTotals, Suite, columns, dates, in_set, no_rows, non_negative, not_null, same_as
 from expectations.suites.kpis import category_in_sector
 
 KEY = "appeal_key"
@@ -34,10 +23,8 @@ SUITE = Suite(
     expectations=(
         *columns(contract_types("mart_deadline_control")),
         *not_null(
-            "appeal_key",
             "source",
             "appeal_id",
-            "control_status",
             "control_status_name",
             "channel_code",
             "sector_code",
@@ -52,8 +39,6 @@ SUITE = Suite(
             "return_count",
             "is_reopened",
         ),
-        unique(KEY),
-        in_set("control_status", tuple(STATUS_NAMES)),
         in_set("channel_code", seed_values("channels", "channel_code")),
         in_set("sector_code", seed_values("sectors", "sector_code")),
         in_set("category_code", seed_values("categories", "category_code")),

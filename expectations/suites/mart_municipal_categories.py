@@ -1,10 +1,8 @@
 """marts.mart_municipal_categories: appeals by municipality × category per month; the package's territories."""
 
 from expectations.reference import contract_types, seed_values
-from expectations.suite import FactTotals, Suite, between, columns, dates, in_set, not_null, unique
+from expectations.suite import FactTotals, Suite, between, columns, dates, in_set, not_null
 from expectations.suites.kpis import category_in_sector
-
-KEY = ("period_start", "municipality_oktmo", "category_code")
 
 SUITE = Suite(
     name="mart_municipal_categories",
@@ -14,8 +12,7 @@ SUITE = Suite(
     description="Муниципалитеты × категории: ключ, категории из справочника, счетчики от 1, итоги = факт.",
     expectations=(
         *columns(contract_types("mart_municipal_categories")),
-        *not_null(*KEY, "period", "incoming"),
-        unique(*KEY),
+        *not_null("period"),
         in_set("category_code", seed_values("categories", "category_code")),
         category_in_sector(),
         *dates("period_start"),

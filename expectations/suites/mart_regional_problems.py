@@ -14,7 +14,6 @@ from expectations.suite import (
     non_negative,
     not_null,
     same_as,
-    unique,
     violations,
 )
 from expectations.suites.kpis import category_in_sector, period_text, rank_consistent
@@ -32,12 +31,8 @@ SUITE = Suite(
     expectations=(
         *columns(contract_types("mart_regional_problems")),
         *not_null(
-            "period_kind",
-            "period_start",
             "period",
-            "sector_code",
             "row_kind",
-            "category_code",
             "is_other_bucket",
             "incoming",
             "volume_rank",
@@ -47,9 +42,6 @@ SUITE = Suite(
             "targets_met",
             "targets_not_met",
         ),
-        unique(*KEY.split(", ")),
-        in_set("period_kind", ("month", "quarter")),
-        in_set("row_kind", ("category", "problem")),
         in_set("problem_basis", ("theme", "totk_question", "source_category", "unspecified")),
         in_set("category_code", seed_values("categories", "category_code")),
         category_in_sector(),

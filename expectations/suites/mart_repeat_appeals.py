@@ -14,7 +14,6 @@ from expectations.suite import (
     non_negative,
     not_null,
     same_as,
-    unique,
 )
 from expectations.suites.kpis import category_in_sector
 
@@ -32,7 +31,6 @@ SUITE = Suite(
     expectations=(
         *columns(contract_types("mart_repeat_appeals")),
         *not_null(
-            "cluster_id",
             "cluster_kind",
             "cluster_kind_name",
             "subject_key",
@@ -52,8 +50,6 @@ SUITE = Suite(
             "last_appeal_key",
             "window_days",
         ),
-        unique(KEY),
-        in_set("cluster_kind", ("author", "address")),
         in_set("category_code", seed_values("categories", "category_code")),
         category_in_sector(),
         expect(

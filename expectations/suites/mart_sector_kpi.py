@@ -1,7 +1,7 @@
 """marts.mart_sector_kpi: every indicator by sector, category, channel, municipality and month; exported."""
 
 from expectations.reference import contract_types, seed_values
-from expectations.suite import FactTotals, Suite, between, columns, dates, in_set, no_rows, not_null, same_as, unique
+from expectations.suite import FactTotals, Suite, between, columns, dates, in_set, no_rows, not_null, same_as
 from expectations.suites.kpis import category_in_sector, kpi_columns
 
 TYPES = contract_types("mart_sector_kpi")
@@ -17,20 +17,14 @@ SUITE = Suite(
     expectations=(
         *columns(TYPES),
         *not_null(
-            "month",
-            "sector_code",
             "sector_name",
-            "category_code",
             "category_name",
-            "channel_code",
             "channel_name",
             "municipality_name",
-            "incoming",
             "answered",
             "answered_on_time",
             "overdue_open",
         ),
-        unique(*KEY.split(", ")),
         in_set("sector_code", seed_values("sectors", "sector_code")),
         in_set("category_code", seed_values("categories", "category_code")),
         in_set("channel_code", seed_values("channels", "channel_code")),

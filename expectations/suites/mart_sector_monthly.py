@@ -13,7 +13,6 @@ from expectations.suite import (
     non_negative,
     not_null,
     shares,
-    unique,
 )
 
 SUITE = Suite(
@@ -25,10 +24,7 @@ SUITE = Suite(
     expectations=(
         *columns(contract_types("mart_sector_monthly")),
         *not_null(
-            "month",
-            "sector_code",
             "sector_name",
-            "channel_code",
             "channel_name",
             "incoming",
             "answered",
@@ -37,7 +33,6 @@ SUITE = Suite(
             "rated",
             "satisfied",
         ),
-        unique("month", "sector_code", "channel_code"),
         in_set("sector_code", seed_values("sectors", "sector_code")),
         in_set("channel_code", seed_values("channels", "channel_code")),
         *dates("month"),

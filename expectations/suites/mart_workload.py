@@ -15,7 +15,6 @@ from expectations.suite import (
     non_negative,
     not_null,
     same_as,
-    unique,
     violations,
 )
 
@@ -39,10 +38,7 @@ SUITE = Suite(
     expectations=(
         *columns(contract_types("mart_workload")),
         *not_null(
-            "period_kind",
-            "period_start",
             "period_end",
-            "sector_code",
             "sector_name",
             "working_days",
             "incoming",
@@ -50,8 +46,6 @@ SUITE = Suite(
             "workload_minutes",
             "fte_minutes_per_day",
         ),
-        unique(*KEY.split(", ")),
-        in_set("period_kind", ("day", "week", "month")),
         in_set("sector_code", SECTORS),
         *dates("period_start", "period_end"),
         *non_negative(

@@ -76,7 +76,7 @@ def test_every_suite_and_reconciliation_passes_on_the_sample(built):
     assert {name: checks[name].passed for name in ours} == dict.fromkeys(ours, True)
     for suite in SUITES:
         success, evaluated, failed, _, stats = stored(conn, f"gx_{suite.name}")
-        assert (success, evaluated, failed) == (True, len(suite.expectations), 0), suite.name
+        assert (success, evaluated, failed) == (True, len(suite.rules), 0), suite.name
     # The reconciliations saw the figures the files hold (the independent reading, tests/oracle.py).
     batches = stored(conn, "load_batches_reconcile")[4]
     assert (batches["lines_read"], batches["loaded"], batches["duplicates"]) == (
@@ -91,7 +91,7 @@ def test_every_suite_and_reconciliation_passes_on_the_sample(built):
     assert totals["mart_incoming"] == totals["fact_incoming"] == sum(not t["rejected"] for t in truth)
     # Details reach the UI as metadata.
     assert checks[MART_CHECK].metadata["evaluated"].value == len(
-        next(s for s in SUITES if s.name == "mart_sector_monthly").expectations
+        next(s for s in SUITES if s.name == "mart_sector_monthly").rules
     )
 
 

@@ -214,7 +214,7 @@ def test_every_registered_expectation_is_a_gx_expectation():
     from expectations.suites import SUITES
 
     for suite in SUITES:
-        for i, spec in enumerate(suite.expectations):
+        for i, spec in enumerate(suite.rules):
             assert _expectation(gx, spec, i, T0).meta["index"] == i
 
 
