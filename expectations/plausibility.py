@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import psycopg
 
 from expectations.dbt_vars import dbt_vars
-from expectations.reconcile import suffixed
+from expectations.relations import suffixed
 from expectations.results import Failure, Outcome
 
 VARS = dbt_vars()

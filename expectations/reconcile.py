@@ -1,6 +1,6 @@
 """Reconciliations in SQL: counts that must agree between layers, each returning an `Outcome`.
 
-- every load batch: lines read = loaded + duplicates + quarantined, and the rows it claims are stored;
+- every load batch: lines read = loaded + duplicates + quarantined, and the rows it claims are stored (batches.py);
 - raw rows visible to the last build = staged rows = fact rows, batch by batch;
 - distinct appeals in the event fact = rows of the appeal fact;
 - a mart's measures = the same measures computed from the fact, slice by slice (`FactTotals`).
@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 import psycopg
 from psycopg import sql
 
+from expectations.relations import LIMIT, absent, rel, suffixed
 from expectations.results import Failure, Outcome
 from expectations.suite import FactTotals
 
-LIMIT = 50  # failures kept per outcome; the counts in stats are always complete
 HORIZON = "intermediate.int_build_horizon"  # the as_of and batch_hwm of the last dbt build (a dbt model)
 
 
@@ -46,125 +46,15 @@ FLOWS = (
 )
 
 
-# The current build writes the marts here; `marts` is what was last published (orchestration/publish.py).
-BUILD_SCHEMA = "marts_build"
-# Not a valid schema suffix: "the current build, before it is published" (checks run there).
-STAGED = "+staged"
-
-
-def suffixed(relation: str, suffix: str) -> str:
-    """Where a build put a dbt relation: past pictures (schema_suffix) in suffixed schemas, the current
-    build's marts (STAGED) in the build schema; "" is what BI reads. The raw layer never moves."""
-    schema, table = relation.split(".", 1)
-    if suffix == STAGED:
-        return f"{BUILD_SCHEMA}.{table}" if schema == "marts" else relation
-    return relation if not suffix or schema == "raw" else f"{schema}__{suffix}.{table}"
-
-
-def _rel(relation: str) -> sql.Composable:
-    return sql.Identifier(*relation.split(".", 1))
-
-
-def _exists(conn: psycopg.Connection, *relations: str) -> str | None:
-    for relation in relations:
-        if conn.execute("select to_regclass(%s) is null", (relation,)).fetchone()[0]:
-            return f"relation {relation} does not exist"
-    return None
-
-
-def row_tables() -> list[str]:
-    """The raw tables loaders put rows into (not the metadata tables that merely point at a batch)."""
-    from sources.classify.store import LABELS
-    from sources.events import APPEAL_EVENTS
-    from sources.open311.services import SERVICES
-    from sources.snapshot import SOURCE_ROWS
-
-    return [APPEAL_EVENTS.name, SOURCE_ROWS.name, SERVICES.name, LABELS]
-
-
-def load_batches(conn: psycopg.Connection, loaders: tuple[str, ...] | None = None) -> Outcome:
-    """Every batch of the given loaders (default: all): its counts add up, and the rows it claims are stored."""
-    started = datetime.now(UTC)
-    tables = [name.split(".")[1] for name in row_tables()]
-    stored = (
-        sql.SQL(" union all ").join(
-            sql.SQL("select batch_id, count(*) as n from {} group by batch_id").format(sql.Identifier("raw", t))
-            for t in tables
-        )
-        if tables
-        else sql.SQL("select null::bigint as batch_id, 0::bigint as n where false")
-    )
-    rows = conn.execute(
-        sql.SQL("""
-        with stored as (select batch_id, sum(n) as n from ({}) as s group by batch_id),
-        quarantined as (select batch_id, count(*) as n from raw.quarantine group by batch_id)
-        select b.batch_id, b.loader, b.origin, b.lines_read, b.loaded, coalesce(s.n, 0), b.duplicates,
-            b.quarantined, coalesce(q.n, 0)
-        from raw.load_batches as b
-        left join stored as s using (batch_id)
-        left join quarantined as q using (batch_id)
-        where %(loaders)s::text[] is null or b.loader = any(%(loaders)s::text[])
-        order by b.batch_id""").format(stored),
-        {"loaders": list(loaders) if loaders else None},
-    ).fetchall()
-    failures = []
-    for batch, loader, origin, read, loaded, rows_stored, dups, quarantined, rows_quarantined in rows:
-        wrong = []
-        if read != loaded + dups + quarantined:
-            wrong.append("lines_read = loaded + duplicates + quarantined")
-        if loaded != rows_stored:
-            wrong.append("loaded = rows stored")
-        if quarantined != rows_quarantined:
-            wrong.append("quarantined = rows in raw.quarantine")
-        if wrong:
-            failures.append(
-                Failure(
-                    rule="batch_reconciles",
-                    expected="; ".join(wrong),
-                    column=f"batch {batch} ({loader})",
-                    observed={
-                        "origin": origin,
-                        "lines_read": read,
-                        "loaded": loaded,
-                        "rows_stored": int(rows_stored),
-                        "duplicates": dups,
-                        "quarantined": quarantined,
-                        "rows_quarantined": int(rows_quarantined),
-                    },
-                )
-            )
-    stats = {
-        "batches": len(rows),
-        "raw_tables": tables,
-        "failing_batches": len(failures),
-        "lines_read": sum(r[3] for r in rows),
-        "loaded": sum(r[4] for r in rows),
-        "duplicates": sum(r[6] for r in rows),
-        "quarantined": sum(r[7] for r in rows),
-    }
-    name = "load_batches" + (f"_{'_'.join(loaders)}" if loaders else "")
-    return Outcome(
-        name,
-        "reconciliation",
-        "raw.load_batches",
-        len(rows),
-        failures[:LIMIT],
-        started,
-        datetime.now(UTC),
-        stats=stats,
-        failed_count=len(failures),
-    )
-
-
 def staged_flow(conn: psycopg.Connection, flow: StagedFlow, suffix: str = "") -> Outcome:
     """Raw rows the last build could see (its batch_hwm and as_of) = staged rows = fact rows, per batch."""
     started = datetime.now(UTC)
     horizon, staged, fact = suffixed(HORIZON, suffix), suffixed(flow.staged, suffix), suffixed(flow.fact, suffix)
     name = f"{flow.name}_staged"
-    missing = _exists(conn, horizon, staged, fact)
+    missing = absent(conn, horizon, staged, fact)
     if missing:
         return Outcome(name, "reconciliation", staged, 0, [], started, datetime.now(UTC), error=missing)
-    as_of, hwm = conn.execute(sql.SQL("select as_of, batch_hwm from {}").format(_rel(horizon))).fetchone()
+    as_of, hwm = conn.execute(sql.SQL("select as_of, batch_hwm from {}").format(rel(horizon))).fetchone()
     rows = conn.execute(
         sql.SQL("""
         with r as (select batch_id, count(*) as n from {raw} where batch_id <= %(hwm)s and {t} <= %(as_of)s
@@ -175,10 +65,10 @@ def staged_flow(conn: psycopg.Connection, flow: StagedFlow, suffix: str = "") ->
             coalesce(f.n, 0)
         from r full join s using (batch_id) full join f using (batch_id)
         order by 1""").format(
-            raw=_rel(flow.raw),
+            raw=rel(flow.raw),
             t=sql.Identifier(flow.time_column),
-            staged=_rel(staged),
-            fact=_rel(fact),
+            staged=rel(staged),
+            fact=rel(fact),
             where=sql.SQL(flow.fact_where),
         ),
         {"hwm": hwm, "as_of": as_of},
@@ -218,7 +108,7 @@ def appeals_in_events(conn: psycopg.Connection, suffix: str = "") -> Outcome:
     """Every appeal of the event fact has its row in fct_appeals, and every row there has events."""
     started = datetime.now(UTC)
     appeals, events = suffixed("marts.fct_appeals", suffix), suffixed("marts.fct_appeal_events", suffix)
-    missing = _exists(conn, appeals, events)
+    missing = absent(conn, appeals, events)
     if missing:
         return Outcome("appeals_in_events", "reconciliation", appeals, 0, [], started, datetime.now(UTC), error=missing)
     query = sql.SQL("""
@@ -228,7 +118,7 @@ def appeals_in_events(conn: psycopg.Connection, suffix: str = "") -> Outcome:
             (select count(*) from (select appeal_key from e except select appeal_key from a) as x),
             array(select appeal_key from a except select appeal_key from e order by 1 limit 5),
             (select count(*) from (select appeal_key from a except select appeal_key from e) as x)
-        """).format(events=_rel(events), appeals=_rel(appeals))
+        """).format(events=rel(events), appeals=rel(appeals))
     in_events, in_facts, only_events, n_only_events, only_facts, n_only_facts = conn.execute(query).fetchone()
     failures = []
     if n_only_events:
@@ -270,7 +160,7 @@ def fact_totals(conn: psycopg.Connection, name: str, mart: str, totals: FactTota
     started = datetime.now(UTC)
     mart, fact = suffixed(mart, suffix), suffixed(totals.fact, suffix)
     named = sorted(set(PLACEHOLDER.findall(" ".join(_texts(totals)))))
-    missing = _exists(conn, mart, fact, *(suffixed(r, suffix) for r in named))
+    missing = absent(conn, mart, fact, *(suffixed(r, suffix) for r in named))
     if missing:
         return Outcome(name, "reconciliation", mart, 0, [], started, datetime.now(UTC), error=missing)
     rows = conn.execute(totals_sql(mart, fact, totals, suffix)).fetchall()
@@ -400,11 +290,11 @@ def totals_sql(mart: str, fact: str, totals: FactTotals, suffix: str = "") -> sq
         f as (select {fact_cols} from {fact} where {where} group by {group})
         select {out} from m full join f on {on} order by {group}""").format(
         mart_cols=mart_cols,
-        mart=_rel(mart),
+        mart=rel(mart),
         mart_where=text(totals.mart_where),
         group=group,
         fact_cols=fact_cols,
-        fact=_rel(fact),
+        fact=rel(fact),
         where=text(totals.where),
         out=out,
         on=on,

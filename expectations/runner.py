@@ -12,7 +12,7 @@ import warnings
 from datetime import UTC, datetime
 from typing import Any
 
-from expectations.reconcile import suffixed
+from expectations.relations import suffixed
 from expectations.results import Failure, Outcome
 from expectations.suite import Expect, Now, Suite
 
@@ -36,7 +36,7 @@ _HIDDEN_KWARGS = {
 
 
 def relation_for(suite: Suite, schema_suffix: str = "") -> str:
-    """The relation a build with `schema_suffix` (or reconcile.STAGED) writes (dbt models only; raw never moves)."""
+    """The relation a build with `schema_suffix` (or relations.STAGED) writes (dbt models only; raw never moves)."""
     return suffixed(suite.relation, schema_suffix) if suite.model and schema_suffix else suite.relation
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 import psycopg
 from psycopg import sql
 
-from expectations.reconcile import BUILD_SCHEMA
+from expectations.relations import BUILD_SCHEMA
 
 PUBLISHED = "marts"
 _SWAP = "marts_swap"  # lives for one transaction only

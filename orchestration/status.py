@@ -7,7 +7,7 @@ from datetime import datetime
 
 import psycopg
 
-from expectations.reconcile import BUILD_SCHEMA
+from expectations.relations import BUILD_SCHEMA
 from orchestration.publish import Publication, last_publication
 
 _LOADS = """

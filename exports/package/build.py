@@ -16,8 +16,9 @@ from pathlib import Path
 from exports.package import charts, csvs, html, manifest, revisions, workbook
 from exports.package.gate import PACKAGE_MODELS, PackageRefused, refusal, run_gate
 from exports.package.period import Period, parse_period
-from exports.package.tables import package_tables, trend
+from exports.package.tables import package_tables
 from exports.package.territory import min_cell, publishable
+from exports.package.trend import trend
 from lib.asof import build_as_of, marts_schema
 
 # Only what the package reads (and the build's clocks): a past picture of the whole project takes longer.

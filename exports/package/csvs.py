@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from exports.package.tables import Table
+from exports.package.tabular import Table
 
 
 def csv_text(value) -> str:

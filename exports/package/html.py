@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from exports.package.tables import Table
+from exports.package.tabular import Table
 
 STYLE = (
     "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:24px;color:#222}"

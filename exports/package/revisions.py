@@ -13,7 +13,7 @@ from pathlib import Path
 
 from exports.package.csvs import read_csv
 from exports.package.manifest import MANIFEST, read_manifest
-from exports.package.tables import Table
+from exports.package.tabular import Table
 
 DIFF_FILES = ("diff.json", "diff.md")
 WORKBOOK = "federal_package.xlsx"

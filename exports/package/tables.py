@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import psycopg
-from psycopg import sql
 
 from exports.package.period import Period
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str  # CSV header and key in diffs (English snake_case)
-    header: str  # what people read in the workbook
-    kind: str = "text"  # text | int | share | num
-
-
-@dataclass(frozen=True)
-class Table:
-    sheet: str  # workbook sheet (Russian)
-    stem: str  # file name of the CSV
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]  # columns that identify a row (diffs)
-    rows: tuple[tuple, ...]
-
-    def records(self) -> list[dict]:
-        names = [c.name for c in self.columns]
-        return [dict(zip(names, row)) for row in self.rows]
-
+from exports.package.tabular import Column, Table, fetch, kpi_columns, kpi_sheet
 
 C = Column
 AGENCY_INDICATORS = (
@@ -41,23 +19,10 @@ AGENCY_INDICATORS = (
     "return_share",
     "resolution_median_days",
 )
-_KIND_FORMAT = {"count": "int", "share": "share", "quantile": "num", "rate": "num"}
-
-
-def kpi_columns(conn, schema: str, indicators: tuple[str, ...]) -> list[Column]:
-    """Columns of indicators headed by their names in the catalogue (dim_kpis: the semantic layer's labels)."""
-    rows = _fetch(conn, "select indicator, indicator_name, indicator_kind from {marts}.dim_kpis", schema, {})
-    known = {code: (name, _KIND_FORMAT[kind]) for code, name, kind in rows}
-    return [C(i, *known[i]) for i in indicators]
-
-
-def _fetch(conn: psycopg.Connection, query: str, schema: str, params: dict) -> tuple[tuple, ...]:
-    composed = sql.SQL(query).format(marts=sql.Identifier(schema))
-    return tuple(tuple(row) for row in conn.execute(composed, params).fetchall())
 
 
 def summary(conn, schema: str, month: date) -> Table:
-    rows = _fetch(
+    rows = fetch(
         conn,
         """
         select indicator, indicator_name, unit, value from {marts}.mart_package_summary
@@ -80,29 +45,8 @@ def summary(conn, schema: str, month: date) -> Table:
     )
 
 
-def _kpi_sheet(
-    conn, schema: str, model: str, keys: tuple[Column, ...], where: str, order: str, params: dict
-) -> tuple[tuple[Column, ...], tuple[tuple, ...]]:
-    """A package model's rows: its key columns, then its indicators headed by the catalogue's names."""
-    names = [c.name for c in keys]
-    cursor = conn.execute(
-        sql.SQL("select * from {} where " + where + " limit 0").format(sql.Identifier(schema, model)), params
-    )
-    indicators = tuple(
-        d.name for d in cursor.description if d.name not in names and d.name not in ("period_kind", "period_start")
-    )
-    columns = (*keys, *kpi_columns(conn, schema, indicators))
-    rows = _fetch(
-        conn,
-        f"select {', '.join(c.name for c in columns)} from {{marts}}.{model} where {where} order by {order}",
-        schema,
-        params,
-    )
-    return columns, rows
-
-
 def sectors(conn, schema: str, month: date) -> Table:
-    columns, rows = _kpi_sheet(
+    columns, rows = kpi_sheet(
         conn,
         schema,
         "mart_package_sectors",
@@ -115,7 +59,7 @@ def sectors(conn, schema: str, month: date) -> Table:
 
 
 def agencies(conn, schema: str, month: date) -> Table:
-    rows = _fetch(
+    rows = fetch(
         conn,
         """
         with rating as (select * from {marts}.mart_agency_rating),
@@ -159,7 +103,7 @@ def agencies(conn, schema: str, month: date) -> Table:
 
 
 def problems(conn, schema: str, month: date) -> Table:
-    rows = _fetch(
+    rows = fetch(
         conn,
         """
         with problems as (select * from {marts}.mart_regional_problems),
@@ -201,7 +145,7 @@ def problems(conn, schema: str, month: date) -> Table:
 
 def deadlines(conn, schema: str, period: Period) -> Table:
     """Per body: open and overdue at the close, answered late within the period (no appeal is named)."""
-    rows = _fetch(
+    rows = fetch(
         conn,
         """
         with control as (select * from {marts}.mart_deadline_control),
@@ -239,7 +183,7 @@ def deadlines(conn, schema: str, period: Period) -> Table:
 
 
 def conflicts(conn, schema: str, period: Period) -> Table:
-    rows = _fetch(
+    rows = fetch(
         conn,
         """
         with situations as (select * from {marts}.mart_conflicts),
@@ -275,7 +219,7 @@ def reaction(conn, schema: str, month: date) -> Table:
     """The reaction to social-network incidents (channel incident) by municipality and by body, as ЦУРs are
     rated: the share reacted to within 8 working hours and the median minutes; slices without incidents left out."""
     keys = (C("slice_kind", "Разрез"), C("slice_code", "Код (ОКТМО или код органа)"), C("slice_name", "Название"))
-    columns, rows = _kpi_sheet(
+    columns, rows = kpi_sheet(
         conn,
         schema,
         "mart_package_reaction",
@@ -299,39 +243,3 @@ def package_tables(conn: psycopg.Connection, schema: str, period: Period) -> lis
         conflicts(conn, schema, period),
         reaction(conn, schema, month),
     ]
-
-
-def trend(conn: psycopg.Connection, schema: str, month: date, months: int = 12) -> dict:
-    """Chart data: incoming by sector and the okrug's satisfaction share, month by month up to `month`."""
-    first = month
-    for _ in range(months - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
-    rows = _fetch(
-        conn,
-        """
-        with kpis as (select * from {marts}.mart_kpi_values),
-        final as (
-            select period_start, slice_kind, slice_name, indicator, value
-            from kpis
-            where period_kind = 'month' and period_start between %(first)s and %(month)s
-                and ((slice_kind = 'sector' and indicator = 'incoming')
-                    or (slice_kind = 'region' and indicator in ('satisfaction_share', 'on_time_share')))
-            order by period_start, slice_kind, slice_name, indicator
-        )
-        select * from final""",
-        schema,
-        {"first": first, "month": month},
-    )
-    # From the first month with data: a year that starts in the window shows no empty months before it.
-    months_list, cursor = [], min((r[0] for r in rows), default=month)
-    while cursor <= month:
-        months_list.append(cursor)
-        cursor = (cursor + timedelta(days=32)).replace(day=1)
-    volume: dict[str, dict[date, float]] = {}
-    region: dict[str, dict[date, float | None]] = {"satisfaction_share": {}, "on_time_share": {}}
-    for start, kind, name, indicator, value in rows:
-        if kind == "sector":
-            volume.setdefault(name, {})[start] = float(value or 0)
-        else:
-            region[indicator][start] = None if value is None else float(value)
-    return {"months": months_list, "volume": volume, "region": region}

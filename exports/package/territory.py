@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from exports.package.suppress import TOTAL, Suppression, protect
-from exports.package.tables import Column, Table, _fetch
+from exports.package.tabular import Column, Table, fetch
 
 C = Column
 SECONDARY = "скрыто"  # a count hidden so that a small one cannot be worked out from the totals
@@ -41,7 +41,7 @@ def summary_of(suppression: Suppression) -> dict:
 
 def territories(conn, schema: str, month: date, k: int) -> tuple[Table, dict]:
     """Appeals by municipality × category, each municipality's total, and the okrug's per category."""
-    rows = _fetch(
+    rows = fetch(
         conn,
         """
         with cells as (select * from {marts}.mart_municipal_categories),

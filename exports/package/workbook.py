@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from exports.package.stablezip import stable_workbook
-from exports.package.tables import Table
+from exports.package.tabular import Table
 
 FORMATS = {"int": "#,##0", "share": "0.0%", "num": "#,##0.00"}
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")

@@ -8,7 +8,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from sources.open311.endpoints import Endpoint
-from sources.open311.server import Feed, Open311Server
+from sources.open311.feed import Feed
+from sources.open311.server import Open311Server
 
 SAMPLE_FEED = Path("portal") / "open311.json"
 SAMPLE_SOURCE = "open311-sample"

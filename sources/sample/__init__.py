@@ -16,10 +16,11 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sources.sample.appeal import Appeal, AppealState, SimEvent
 from sources.sample.canonical import InjectedLine, SampleSummary, write_canonical
 from sources.sample.native import NativeSummary, write_native_files
 from sources.sample.open311_feed import Open311FeedSummary, write_open311_feed
-from sources.sample.world import Appeal, AppealState, SimEvent, World, build_world
+from sources.sample.world import World, build_world
 
 __all__ = [
     "Appeal",

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sources.sample.world import Appeal, SimEvent, World
+from sources.sample.appeal import Appeal, SimEvent
+from sources.sample.world import World
 
 SCHEMA = "appeal-event/1"
 SHUFFLED_SHARE = 0.05  # swaps of near neighbours; each swap moves two lines, so ≈ 10 % are out of order

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
+from sources.sample.appeal import Appeal
 from sources.sample.rubrics import stated
 from sources.sample.snapshots import (
     Damage,
@@ -21,7 +22,7 @@ from sources.sample.snapshots import (
     save_xlsx,
     snapshot,
 )
-from sources.sample.world import Appeal, World
+from sources.sample.world import World
 
 COLUMNS = (
     "ID инцидента",

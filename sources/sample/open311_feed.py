@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from sources.open311.jsontext import Pairs, dumps
+from sources.sample.appeal import Appeal
 from sources.sample.reference import CHANNELS
 from sources.sample.rubrics import CATCH_ALL_SERVICE, stated
-from sources.sample.world import Appeal, World
+from sources.sample.world import World
 
 SOURCE = CHANNELS["portal"].source
 CLOSED = ("answered", "closed", "rejected")  # GeoReport knows only open and closed

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 
+from sources.sample.appeal import MSK, Appeal
 from sources.sample.rubrics import stated
 from sources.sample.snapshots import (
     RESULT_TEXT,
@@ -23,7 +24,7 @@ from sources.sample.snapshots import (
     save_xlsx,
     snapshot,
 )
-from sources.sample.world import MSK, Appeal, World
+from sources.sample.world import World
 
 COLUMNS = (
     "Номер сообщения",

@@ -8,9 +8,10 @@ import random
 from datetime import time, timedelta
 from pathlib import Path
 
+from sources.sample.appeal import Appeal
 from sources.sample.rubrics import stated
 from sources.sample.snapshots import RESULT_TEXT, Damage, InjectedRow, Snapshot, month_end_exports, recent, ru, snapshot
-from sources.sample.world import Appeal, World
+from sources.sample.world import World
 
 COLUMNS = (
     "Рег. номер",

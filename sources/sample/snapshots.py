@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sources.sample.world import MSK, Appeal, World
+from sources.sample.appeal import MSK, Appeal
+from sources.sample.world import World
 
-# ССТУ results as the systems print them; the world's codes come from world.RESULTS.
+# ССТУ results as the systems print them; the world's codes come from figures.RESULTS.
 RESULT_TEXT = {
     "supported": "Поддержано",
     "measures_taken": "Меры приняты",

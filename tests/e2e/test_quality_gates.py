@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from expectations import reconcile
+from expectations import batches, reconcile
 from expectations.freshness import assess_all
 from expectations.gate import PACKAGE_MARTS, all_passed, describe, validate_marts
 from expectations.runner import run_suite
@@ -197,7 +197,7 @@ def test_reconciliation_failures_are_caught(built):
         ).fetchone()
         conn.execute("set session_replication_role = replica")  # tampering as a superuser past the raw guard
         conn.execute("delete from raw.appeal_events where source = %s and event_id = %s", (source, event_id))
-        lost = reconcile.load_batches(conn)
+        lost = batches.load_batches(conn)
         assert [f.column.split()[:2] for f in lost.failures] == [["batch", str(batch)]]
         assert lost.failures[0].observed["loaded"] - lost.failures[0].observed["rows_stored"] == 1
         staged = reconcile.staged_flow(conn, flow)
@@ -208,7 +208,7 @@ def test_reconciliation_failures_are_caught(built):
             " and batch_id <> %s)",
             (batch,),
         )
-        assert len(reconcile.load_batches(conn).failures) == 2
+        assert len(batches.load_batches(conn).failures) == 2
         key = conn.execute(
             "delete from marts.fct_appeals where appeal_key = (select min(appeal_key)"
             " from marts.fct_appeals where not is_rejected) returning appeal_key"
@@ -221,7 +221,7 @@ def test_reconciliation_failures_are_caught(built):
         assert totals.stats["mart_incoming"] - totals.stats["fact_incoming"] == 1
     finally:
         conn.rollback()
-    assert reconcile.load_batches(conn).success
+    assert batches.load_batches(conn).success
 
 
 def test_a_silent_channel_warns_without_failing_the_run(built):

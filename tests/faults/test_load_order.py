@@ -3,7 +3,7 @@ the same raw rows and the same facts whatever the order."""
 
 import pytest
 
-from expectations.reconcile import load_batches
+from expectations.batches import load_batches
 from tests.conftest import fresh_database, project_env
 from tests.faults.cases import CASES, LINEAGE, build, first_difference, raw_state, schema_digests
 

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from expectations.reconcile import load_batches
+from expectations.batches import load_batches
 from lib.config import PROJECT_ROOT
 from tests.conftest import fresh_database, project_env
 from tests.faults.cases import CASES, first_difference, raw_state

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from expectations import reconcile
+from expectations import batches, reconcile
 from expectations.freshness import assess_all
 from expectations.results import Failure, Outcome
 from expectations.store import latest, record
@@ -46,13 +46,13 @@ def loaded(conn, tmp_path):
 
 def test_batches_reconcile_until_a_row_goes_missing(conn, loaded):
     first, second = loaded
-    ok = reconcile.load_batches(conn)
+    ok = batches.load_batches(conn)
     assert ok.success, ok.message()
     assert ok.stats["lines_read"] == 7 and ok.stats["loaded"] == 5 and ok.stats["quarantined"] == 2
     assert ok.evaluated == 2
     conn.execute("set session_replication_role = replica")  # tampering as a superuser past the raw guard
     conn.execute("delete from raw.appeal_events where event_id = 'e5'")
-    bad = reconcile.load_batches(conn)
+    bad = batches.load_batches(conn)
     assert [f.column for f in bad.failures] == [f"batch {second} (appeal_events)"]
     assert bad.failures[0].expected == "loaded = rows stored"
     assert bad.failures[0].observed["loaded"] == 2 and bad.failures[0].observed["rows_stored"] == 1
@@ -66,7 +66,7 @@ def test_a_tampered_batch_count_is_caught(conn, loaded):
         "update raw.load_batches set loaded = loaded - 1, duplicates = duplicates + 1 where batch_id = %s", (first,)
     )
     conn.execute("delete from raw.quarantine where batch_id = %s", (first,))
-    bad = reconcile.load_batches(conn)
+    bad = batches.load_batches(conn)
     assert len(bad.failures) == 1
     assert bad.failures[0].expected == "loaded = rows stored; quarantined = rows in raw.quarantine"
     assert "1 of 2 failed" in bad.message()

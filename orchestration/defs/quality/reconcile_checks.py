@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from expectations import reconcile
+from expectations import batches, reconcile
 from expectations.suite import Suite
 from expectations.suites import SUITES
 from orchestration.defs.quality.checks import asset_key_for, model_key
@@ -26,7 +26,7 @@ def batch_reconcile_check(asset_key: dg.AssetKey, loaders: tuple[str, ...], name
         """Every load batch of this asset's loaders reconciles with the rows it stored."""
         wh = warehouse.get()
         with wh.connect("transformer") as conn:
-            outcome = reconcile.load_batches(conn, loaders)
+            outcome = batches.load_batches(conn, loaders)
         return check_result(context, wh, outcome, asset_key=asset_key, check_name=name, blocking=True)
 
     return _check

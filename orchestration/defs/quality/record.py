@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from expectations.reconcile import STAGED
+from expectations.relations import STAGED
 from expectations.results import Outcome, jsonable
 from expectations.store import record
 from lib.warehouse import Warehouse
@@ -27,7 +27,7 @@ def builds_marts(context: dg.AssetCheckExecutionContext) -> bool:
 
 def schema_suffix(context: dg.AssetCheckExecutionContext) -> str:
     """Where this run's checks find the dbt relations: a past picture's suffix; the build schema
-    (reconcile.STAGED) when the run builds the marts; else "" — the published marts (checks before an export)."""
+    (relations.STAGED) when the run builds the marts; else "" — the published marts (checks before an export)."""
     return configured_suffix(context) or (STAGED if builds_marts(context) else "")
 
 
