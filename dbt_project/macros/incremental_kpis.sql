@@ -1,6 +1,7 @@
-{#- Indicators kept per period of receipt (int_kpi_periods, int_sector_kpi_months). A month is recomputed when fct_appeal_measures
-    wrote a row of it since the model's last build (a new or changed appeal, a clock that moved), or when its
-    number of appeals differs from the one stored (an appeal left it: rejected, or its receipt date moved).
+{#- Indicators kept per period of receipt (int_kpi_periods, int_sector_kpi_months). A month is recomputed when
+    fct_appeal_measures wrote a row of it since the model's last build (a new or changed appeal, a clock that moved),
+    or when its number of appeals differs from the one stored (an appeal left it: rejected, or its receipt date
+    moved).
     Those months' quarters and years are recomputed with them. The stored count is the `incoming` of the
     month (the region's row, or the sum of the month's rows), the row count of fct_appeal_measures by
     definition (kpi incoming = sum of 1).

@@ -1,5 +1,5 @@
 {#- HMAC-SHA256 of a text, keyed by TSUR_PII_KEY. The padded keys reach the session as settings
-    (see orchestration/pii.py), so the key is never written into SQL, logs or the catalog.
+    (see lib/pii.py), so the key is never written into SQL, logs or the catalog.
     A session without them fails loudly: unrecognized configuration parameter "tsur.pii_ipad". -#}
 {% macro pseudonym(expression) -%}
     case when {{ expression }} is not null then encode(sha256(

@@ -9,13 +9,18 @@ expected (year, working_days) as (
 
 actual as (
 
-    select year, count(*) filter (where is_working_day) as working_days
+    select
+        year,
+        count(*) filter (where is_working_day) as working_days
     from {{ ref('dim_dates') }}
     group by year
 
 )
 
-select e.year, e.working_days as expected, a.working_days as actual
+select
+    e.year,
+    e.working_days as expected,
+    a.working_days as actual
 from expected as e
 left join actual as a using (year)
 where a.working_days is distinct from e.working_days

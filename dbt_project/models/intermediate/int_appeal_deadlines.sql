@@ -52,8 +52,9 @@ chosen as (
         r.roll_to_working_day,
         -- An extension that names no new date extends by the rule's term again.
         (r.term * (1 + case when r.deadline_kind = 'answer' then a.bare_extension_count else 0 end))::integer as term,
-        {{ local_ts("case when r.anchor = 'registered' then coalesce(a.registered_at, a.received_at) else a.received_at end") }}
-            as anchor_local
+        {{ local_ts(
+            "case when r.anchor = 'registered' then coalesce(a.registered_at, a.received_at) else a.received_at end"
+        ) }} as anchor_local
     from appeals as a
     inner join rules as r
         on

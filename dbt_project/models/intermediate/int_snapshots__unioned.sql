@@ -98,7 +98,8 @@ letters as (
         null::timestamptz,
         answered_at,
         null::timestamptz,
-        result_text,
+        -- The letter's result is its final answer too; the union is positional, pos names the columns.
+        result_text,  -- noqa: AL08
         null::integer,
         null::integer,
         author_key,

@@ -123,6 +123,17 @@ changes as (
 
 ),
 
+daily_changes as (
+
+    select
+        sector_code,
+        change_date,
+        sum(delta) as delta
+    from changes
+    group by 1, 2
+
+),
+
 in_work as (
 
     -- In work at the end of each day: spells started minus spells ended by then.
@@ -132,14 +143,7 @@ in_work as (
         sum(coalesce(ch.delta, 0)) over (partition by s.sector_code order by d.calendar_date) as in_work
     from days as d
     cross join sectors as s
-    left join (
-        select
-            sector_code,
-            change_date,
-            sum(delta) as delta
-        from changes
-        group by 1, 2
-    ) as ch on ch.sector_code = s.sector_code and ch.change_date = d.calendar_date
+    left join daily_changes as ch on ch.sector_code = s.sector_code and ch.change_date = d.calendar_date
 
 ),
 

@@ -22,7 +22,7 @@ final as (
         (cv ->> 'category_macro_f1')::numeric as cv_category_macro_f1,
         class_counts
     from models
-    cross join lateral (select count(*)::integer as classes from jsonb_object_keys(class_counts)) as k
+    cross join lateral (select count(*)::integer as classes from jsonb_object_keys(models.class_counts)) as k
 
 )
 

@@ -10,16 +10,16 @@ appeals as (
     select * from {{ ref('fct_appeals') }}
     where
         not is_rejected
-        {% if is_incremental() %}
-        -- Plus the appeals still waiting for their reaction: whether the target hours have passed depends
-        -- on as_of alone, and no new event marks it (few rows: received within the last target hours).
+        {% if is_incremental() %}  -- noqa: LT02
+            -- Plus the appeals still waiting for their reaction: whether the target hours have passed depends
+            -- on as_of alone, and no new event marks it (few rows: received within the last target hours).
             and appeal_key in (
                 {{ appeals_to_refresh() }}
                 union
                 select appeal_key from {{ this }}
                 where first_reaction_at is null and not is_reaction_judged
             )
-        {% endif %}
+        {% endif %}  -- noqa: LT02
 
 ),
 
