@@ -18,7 +18,7 @@ test: $(STAMP) browser
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project
+	$(BIN)/sqlfluff lint --processes 2 dbt_project
 
 # What `make lint` asks for, applied: ruff's fixes and layout, SQLFluff's fixes.
 format: $(STAMP)

@@ -2,9 +2,7 @@
 holds the figures the event files tell (tests/oracle_marts.py, not the warehouse); late October events make
 revision 2 with the right diff beside an untouched revision 1; bad rows in an as-of mart leave no package."""
 
-import hashlib
 import json
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,83 +11,20 @@ from openpyxl import load_workbook
 
 from exports.package.csvs import read_csv
 from tests.conftest import fresh_database, project_env
-from tests.oracle_marts import cell_figures, population, reaction_figures, read
+from tests.e2e.federal_package_helpers import (
+    CHECKED,
+    FILES,
+    PERIOD,
+    SCALE,
+    SHEETS,
+    hashes,
+    late_events,
+    oracle_october,
+    oracle_region,
+)
+from tests.oracle_marts import reaction_figures
 
 pytestmark = pytest.mark.slow
-SCALE = 0.03
-PERIOD = "2025-10"
-FILES = {
-    "summary.csv",
-    "sectors.csv",
-    "agencies.csv",
-    "problems.csv",
-    "deadlines.csv",
-    "conflicts.csv",
-    "reaction.csv",
-    "territories.csv",
-    "federal_package.xlsx",
-    "summary.png",
-    "summary.pdf",
-    "summary.html",
-    "manifest.json",
-}
-SHEETS = ["Сводка", "Отрасли", "Ведомства", "Проблемы", "Сроки", "Конфликты", "Реакция", "Территории"]
-CHECKED = (
-    "incoming",
-    "answered",
-    "answered_on_time",
-    "overdue_open",
-    "returned",
-    "rated",
-    "satisfied",
-    "repeated",
-    "on_time_share",
-    "return_share",
-    "satisfaction_share",
-    "rating_coverage",
-    "completeness",
-    "appeals_per_1000",
-)
-AGENCY = {
-    "code": "dsgkhet",
-    "name": "Департамент строительства, жилищно-коммунального хозяйства, "
-    "энергетики и транспорта Ненецкого автономного округа",
-}
-
-
-def late_events() -> list[dict]:
-    """An October appeal nobody had loaded: received, assigned and answered in time, all in October."""
-
-    def event(n, kind, at, **fields):
-        return {
-            "schema": "appeal-event/1",
-            "event_id": f"LATE1-{n}",
-            "source": "epgu-pos",
-            "channel": "pos",
-            "appeal_id": "LATE1",
-            "event_type": kind,
-            "occurred_at": f"2025-10-{at}:00+03:00",
-            **fields,
-        }
-
-    return [
-        event(
-            1,
-            "received",
-            "14T10:00",
-            category={"code": "housing.heating"},
-            legal_regime="message",
-            due_at="2025-11-13T10:00:00+03:00",
-            municipality={"oktmo": "11851000"},
-            author={"id": "esia-late-1"},
-        ),
-        event(2, "assigned", "14T11:00", agency=AGENCY),
-        event(3, "answered", "16T12:00", result="measures_taken"),
-    ]
-
-
-def hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 @pytest.fixture(scope="module")
@@ -109,39 +44,6 @@ def sample(server_url, dbt_manifest, tmp_path_factory):
                 load_event_file(conn, path)
         damaged = {(str(i.path), i.line_no) for i in summary.injected}
         yield {"warehouse": warehouse, "landing": landing, "damaged": damaged, "folder": folder, "state": {}}
-
-
-def known_by(landing: Path, damaged: set, close: datetime, out: Path) -> Path:
-    """A copy of the event files with only the events that occurred by `close` (what an as-of build reads)."""
-    for path in sorted(landing.rglob("*.jsonl")):
-        kept = []
-        with open(path, "rb") as fh:  # damaged lines are counted as the oracle counts them
-            for line_no, raw in enumerate(fh, start=1):
-                if (str(path), line_no) in damaged or not raw.strip():
-                    continue
-                if datetime.fromisoformat(json.loads(raw)["occurred_at"]) <= close:
-                    kept.append(raw.rstrip(b"\n") + b"\n")
-        target = out / path.relative_to(landing)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(b"".join(kept))
-    return out
-
-
-def oracle_region(sample, extra: Path | None = None, close: datetime | None = None) -> dict:
-    """October's okrug figures as the event files tell them at the close of October (or at `close`)."""
-    return cell_figures(oracle_october(sample, extra, close), sum(population()[m] for m in ("11851000", "11811000")))
-
-
-def oracle_october(sample, extra: Path | None = None, close: datetime | None = None) -> list[dict]:
-    """October's appeals as the event files tell them at the close of October (or at `close`)."""
-    from exports.package.period import parse_period
-
-    close = close or parse_period(PERIOD).close
-    folder = sample["folder"] / f"oracle-{len(list(sample['folder'].glob('oracle-*')))}"
-    appeals = read(known_by(sample["landing"], sample["damaged"], close, folder / "sample"), set(), close)
-    if extra is not None:
-        appeals.update(read(known_by(extra, set(), close, folder / "extra"), set(), close))
-    return [a for a in appeals.values() if a["month"].strftime("%Y-%m") == PERIOD]
 
 
 def test_two_runs_give_the_same_bytes(sample):
