@@ -23,8 +23,8 @@ from orchestration.defs.quality.jobs import export_job
 from orchestration.defs.quality.plausibility_checks import plausibility_checks
 from orchestration.defs.quality.reconcile_checks import reconcile_checks
 from orchestration.defs.transform.assets import tsur_dbt_assets
-from orchestration.defs.transform.project import dbt_resource
-from orchestration.defs.transform.sources import manifest, unowned_source_specs
+from orchestration.defs.transform.project import dbt_resource, manifest
+from orchestration.defs.transform.sources import unowned_source_specs
 from orchestration.resources import WarehouseResource
 
 # The monthly package is partitioned: it has its own job and schedule, not the everyday run.

@@ -119,7 +119,11 @@ def test_every_raw_table_and_every_mart_has_a_suite():
     """The issue asks for a suite per raw table and per mart: a new one fails here until it has its suite."""
     migrations = "\n".join(p.read_text() for p in sorted((ROOT / "lib" / "migrations").glob("*.sql")))
     raw_tables = set(re.findall(r"create table if not exists raw\.(\w+)", migrations))
-    marts = {p.stem for p in (ROOT / "dbt_project" / "models" / "marts").rglob("*.sql")}
+    # A marts area's own steps (its intermediate/ subfolder) are built in the intermediate schema, not published.
+    marts = {
+        p.stem for p in (ROOT / "dbt_project" / "models" / "marts").rglob("*.sql") if "intermediate" not in p.parts
+    }
+    assert {"fct_appeals", "mart_kpi_values"} <= marts
     suites = {s.relation for s in SUITES}
     assert {f"raw.{t}" for t in raw_tables} <= suites
     assert {f"marts.{m}" for m in marts} <= suites

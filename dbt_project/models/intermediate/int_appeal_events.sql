@@ -1,6 +1,9 @@
 -- Every channel's events in one vocabulary, ordered within each appeal.
 -- Incremental: only appeals touched by batches or moments the last build did not see are rebuilt, whole.
--- depends_on: {{ ref('int_snapshots__unioned') }}, {{ ref('stg_classifier__appeal_labels') }}
+-- depends_on: {{ ref('stg_classifier__appeal_labels') }}
+{%- for system in snapshot_systems() %}
+-- depends_on: {{ ref(system) }}
+{%- endfor %}
 {{ config(**appeal_incremental_config()) }}
 
 with
@@ -14,12 +17,15 @@ with
         from {{ ref('stg_events__appeal_events') }}
         where {{ unseen_by_last_build('batch_id', 'occurred_at') }}
         union
-        select
-            source,
-            appeal_id
-        from {{ ref('int_snapshots__unioned') }}
-        where {{ unseen_by_last_build('batch_id', 'exported_at') }}
-        union
+        -- Every snapshot, not only those that changed something: an older export loaded late renumbers the rest.
+        {%- for system in snapshot_systems() %}
+            select
+                source,
+                appeal_id
+            from {{ ref(system) }}
+            where {{ unseen_by_last_build('batch_id', 'exported_at') }}
+            union
+        {%- endfor %}
         -- A new label (a new model, a changed text) changes the appeal's category: it is rebuilt too.
         select
             source,

@@ -1,7 +1,49 @@
 -- Events of snapshot systems, derived by comparing each snapshot of an appeal with the one before it.
 -- A change is dated by the row's own date column where there is one, otherwise by the snapshot moment.
 -- Snapshots are ordered by their moment, not by load order, so an older export loaded late changes nothing.
+-- Each staging model already speaks the shared shape and vocabulary; here they meet, and find their place.
+{%- set shared = [
+    'source', 'channel', 'appeal_id', 'exported_at', 'batch_id', 'line_no', 'loaded_at', 'created_at',
+    'registered_at', 'legal_regime', 'source_category_code', 'source_category_name', 'totk_code', 'theme',
+    'oktmo', 'place_name', 'agency_name', 'redirected_to', 'state', 'due_at', 'interim_at', 'answered_at',
+    'closed_at', 'result', 'rating', 'return_count', 'author_key', 'address_key'
+] %}
 with
+
+unioned as (
+
+    {%- for system in snapshot_systems() %}
+        select {{ shared | join(', ') }} from {{ ref(system) }}
+        {%- if not loop.last %} union all{% endif %}
+    {%- endfor %}
+
+),
+
+municipalities as (
+
+    select * from {{ ref('municipalities') }}
+
+),
+
+-- The place by the source's OKTMO, else by the name of its municipality or settlement (the district first).
+located as (
+
+    select
+        u.*,
+        coalesce(by_code.oktmo, by_name.oktmo) as municipality_oktmo
+    from unioned as u
+    left join municipalities as by_code on by_code.oktmo = u.oktmo
+    left join lateral (
+        select m.oktmo from municipalities as m
+        where
+            {{ normalized_text('u.place_name') }} in (
+                {{ normalized_text('m.municipality_name') }}, {{ normalized_text('m.settlement_name') }}
+            )
+        order by m.parent_oktmo nulls first
+        limit 1
+    ) as by_name on by_code.oktmo is null
+
+),
 
 snapshots as (
 
@@ -18,7 +60,7 @@ snapshots as (
         lag(state) over w as prev_state,
         lag(rating) over w as prev_rating,
         coalesce(lag(return_count) over w, 0) as prev_return_count
-    from {{ ref('int_snapshots__unioned') }}
+    from located
     window w as (partition by source, appeal_id order by exported_at, batch_id, line_no)
 
 ),

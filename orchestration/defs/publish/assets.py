@@ -1,13 +1,11 @@
 """Publishing the marts after the audit (orchestration/publish.py), and what follows a publication."""
 
-import json
-
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.defs.quality.record import configured_suffix
 from orchestration.defs.transform.assets import build_bi_role, tsur_dbt_assets
-from orchestration.defs.transform.project import dbt_project
+from orchestration.defs.transform.project import manifest
 from orchestration.publish import PublishRefused, publish
 from orchestration.resources import WarehouseResource
 
@@ -16,10 +14,9 @@ PUBLISHED_KEY = dg.AssetKey(["marts", "published"])
 
 def mart_models() -> list[str]:
     """Every dbt model of the marts schema (what a publication makes visible)."""
-    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     return sorted(
         node["name"]
-        for node in manifest["nodes"].values()
+        for node in manifest()["nodes"].values()
         if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
     )
 

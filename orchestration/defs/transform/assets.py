@@ -5,7 +5,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from lib.clocks import build_vars
 from lib.dbt import dbt_args
-from orchestration.defs.transform.project import dbt_project
+from orchestration.defs.transform.project import dbt_project, manifest
 from orchestration.defs.transform.translator import LayerTranslator
 from orchestration.resources import WarehouseResource, environment
 
@@ -27,7 +27,7 @@ def build_bi_role(conn, wh) -> str:
     return bi_role(conn, wh.settings.home, wh.server is not None)
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
+@dbt_assets(manifest=manifest(), project=dbt_project, dagster_dbt_translator=LayerTranslator())
 def tsur_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource, config: DbtBuildConfig
 ):

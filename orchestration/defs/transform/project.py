@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
@@ -11,6 +13,13 @@ from lib.dbt import dbt_executable
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 _SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+
+
+@cache
+def manifest() -> dict:
+    """dbt's manifest, read once per process: the dbt assets, the unowned sources and the list of marts to
+    publish all come from it."""
+    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
 
 
 def dbt_resource() -> DbtCliResource:

@@ -3,29 +3,20 @@ on who writes it (dbt's sources otherwise show as bare keys in the `default` gro
 
 import dagster as dg
 
-from orchestration.defs.transform.project import dbt_project
-from orchestration.defs.transform.translator import SOURCE_GROUPS, one_line
+from orchestration.defs.transform.translator import SOURCE_GROUPS, one_line, source_key
 
 
 def unowned_source_specs(manifest: dict, owned: set[dg.AssetKey]) -> list[dg.AssetSpec]:
     """External specs for the dbt sources whose key no asset in `owned` produces."""
-    specs = []
+    specs = {}
     for source in manifest["sources"].values():
-        key = dg.AssetKey([source["source_name"], source["name"]])
-        if key in owned:
+        key = source_key(source)
+        if key in owned or key in specs:
             continue
-        specs.append(
-            dg.AssetSpec(
-                key,
-                group_name=SOURCE_GROUPS.get(source["source_name"], "raw"),
-                description=one_line(source.get("description")) or f"{source['schema']}.{source['name']}",
-                kinds={"postgres"},
-            )
+        specs[key] = dg.AssetSpec(
+            key,
+            group_name=SOURCE_GROUPS.get(source["source_name"], "raw"),
+            description=one_line(source.get("description")) or f"{source['schema']}.{source['name']}",
+            kinds={"postgres"},
         )
-    return sorted(specs, key=lambda spec: spec.key.to_user_string())
-
-
-def manifest() -> dict:
-    import json
-
-    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    return sorted(specs.values(), key=lambda spec: spec.key.to_user_string())

@@ -14,17 +14,25 @@ SOURCE_GROUPS = {"raw": "raw", "quality": "quality", "reports": "exports"}
 
 
 def layer_of(props: Mapping[str, Any]) -> str:
-    """The Dagster group of a dbt node: a model's top folder, `raw` for seeds (reference data loaded as they
-    are), a source's own layer."""
+    """The Dagster group of a dbt node: a model's layer, which is the schema it is built in (a marts area's own
+    steps live in its `intermediate/` subfolder and schema), `raw` for seeds (reference data loaded as they are),
+    a source's own layer."""
     kind = props["resource_type"]
     if kind == "model":
-        folder = props["fqn"][1]
-        if folder not in MODEL_LAYERS:
+        layer = props["config"].get("schema")
+        if layer not in MODEL_LAYERS:
             raise ValueError(f"model {props['name']} is outside {MODEL_LAYERS}: {props['original_file_path']}")
-        return folder
+        return layer
     if kind == "source":
         return SOURCE_GROUPS.get(props["source_name"], "raw")
     return "raw"
+
+
+def source_key(props: Mapping[str, Any]) -> dg.AssetKey:
+    """A dbt source's asset key: the Dagster asset its YAML names (meta.dagster.asset_key, as dagster-dbt reads
+    it), else `<source>/<table>`."""
+    meta = (props.get("config") or {}).get("meta") or props.get("meta") or {}
+    return dg.AssetKey((meta.get("dagster") or {}).get("asset_key") or [props["source_name"], props["name"]])
 
 
 def one_line(text: str | None) -> str | None:

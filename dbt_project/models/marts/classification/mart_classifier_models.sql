@@ -3,7 +3,7 @@ with
 
 models as (
 
-    select * from {{ source('raw', 'classifier_models') }}
+    select * from {{ source('classifier', 'classifier_models') }}
 
 ),
 

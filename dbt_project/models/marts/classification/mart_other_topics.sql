@@ -5,21 +5,21 @@ with
 
 runs as (
 
-    select * from {{ source('raw', 'other_topic_runs') }}
-    where run_id = (select max(run_id) from {{ source('raw', 'other_topic_runs') }})
+    select * from {{ source('classifier', 'other_topic_runs') }}
+    where run_id = (select max(run_id) from {{ source('classifier', 'other_topic_runs') }})
 
 ),
 
 topics as (
 
-    select t.* from {{ source('raw', 'other_topics') }} as t
+    select t.* from {{ source('classifier', 'other_topics') }} as t
     inner join runs using (run_id)
 
 ),
 
 members as (
 
-    select m.* from {{ source('raw', 'other_topic_members') }} as m
+    select m.* from {{ source('classifier', 'other_topic_members') }} as m
     inner join runs using (run_id)
 
 ),

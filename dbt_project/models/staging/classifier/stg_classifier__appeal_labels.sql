@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'appeal_labels') }}
+    select * from {{ source('classifier', 'appeal_labels') }}
     where batch_id <= {{ batch_hwm() }}
 
 ),

@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'appeal_events') }}
+    select * from {{ source('events', 'appeal_events') }}
     where {{ visible() }}
 
 ),
